@@ -1,0 +1,205 @@
+package io.trainscope.core.control;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The step boundary of a training loop: the one place where pause, resume, run-N-steps,
+ * stop and every queued {@link StepCommand} take effect. Replaces a global lock: other
+ * threads never touch the model, they submit commands that the training thread runs here.
+ *
+ * <pre>{@code
+ * while (gate.awaitStep(step)) { trainOneStep(); step++; }
+ * gate.serveUntilClosed(step);   // keep answering commands after training ends
+ * }</pre>
+ */
+public final class TrainingGate {
+
+    /** Told on the training thread when the gate parks or unparks. */
+    public interface Listener {
+        default void paused(long step) {}
+
+        default void resumed(long step) {}
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition commandsArrived = lock.newCondition();
+    private final ArrayDeque<Pending<?>> pending = new ArrayDeque<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    private volatile boolean paused;
+    private volatile boolean stopRequested;
+    private volatile boolean closed;
+    /** Step at which to park on its own (run N steps); -1 for none. Training thread only. */
+    private long pauseAtStep = -1;
+
+    public TrainingGate(boolean startPaused) {
+        this.paused = startPaused;
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /** Runs {@code command} on the training thread at the next step boundary, also while paused. */
+    public <T> CompletableFuture<T> submit(StepCommand<T> command) {
+        requireNonNull(command, "command");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closed) {
+                result.completeExceptionally(new IllegalStateException("the training thread has shut down"));
+                return result;
+            }
+            pending.add(new Pending<>(command, result));
+            commandsArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return result;
+    }
+
+    /** Parks the loop at the next step boundary; completes with that step. */
+    public CompletableFuture<Long> pause() {
+        return submit(step -> {
+            pauseAtStep = -1;
+            if (!paused) {
+                paused = true;
+                listeners.forEach(l -> l.paused(step));
+            }
+            return step;
+        });
+    }
+
+    /** Unparks the loop; completes with the step from which training goes on. */
+    public CompletableFuture<Long> resume() {
+        return submit(step -> {
+            pauseAtStep = -1;
+            unpark(step);
+            return step;
+        });
+    }
+
+    /** Resumes for {@code steps} steps, then parks again; completes with the starting step. */
+    public CompletableFuture<Long> runSteps(int steps) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("steps must be positive: " + steps);
+        }
+        return submit(step -> {
+            pauseAtStep = step + steps;
+            unpark(step);
+            return step;
+        });
+    }
+
+    /** Ends the loop at the next step boundary; completes with that step. */
+    public CompletableFuture<Long> stop() {
+        return submit(step -> {
+            stopRequested = true;
+            return step;
+        });
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /**
+     * Called by the training thread before each step. Runs queued commands, parks while
+     * paused (still serving commands) and returns false once a stop was requested.
+     */
+    public boolean awaitStep(long step) {
+        runPending(step);
+        if (pauseAtStep >= 0 && step >= pauseAtStep && !stopRequested) {
+            pauseAtStep = -1;
+            paused = true;
+            listeners.forEach(l -> l.paused(step));
+        }
+        while (paused && !stopRequested) {
+            waitForCommands();
+            runPending(step);
+        }
+        return !stopRequested;
+    }
+
+    /**
+     * After training ends, the training thread keeps answering commands here (for model
+     * reads and the like) until {@link #close()}.
+     */
+    public void serveUntilClosed(long step) {
+        while (!closed) {
+            waitForCommands();
+            runPending(step);
+        }
+        runPending(step);
+    }
+
+    /** Ends the loop at its next boundary and stops serving; pending and later commands fail. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            stopRequested = true;
+            commandsArrived.signalAll();
+            Pending<?> next;
+            while ((next = pending.poll()) != null) {
+                next.result.completeExceptionally(new IllegalStateException("the training thread has shut down"));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unpark(long step) {
+        if (paused) {
+            paused = false;
+            listeners.forEach(l -> l.resumed(step));
+        }
+    }
+
+    private void waitForCommands() {
+        lock.lock();
+        try {
+            while (pending.isEmpty() && !closed) {
+                commandsArrived.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopRequested = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void runPending(long step) {
+        while (true) {
+            Pending<?> next;
+            lock.lock();
+            try {
+                next = pending.poll();
+            } finally {
+                lock.unlock();
+            }
+            if (next == null) {
+                return;
+            }
+            next.runAt(step);
+        }
+    }
+
+    private record Pending<T>(StepCommand<T> command, CompletableFuture<T> result) {
+        void runAt(long step) {
+            try {
+                result.complete(command.run(step));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }
+    }
+}

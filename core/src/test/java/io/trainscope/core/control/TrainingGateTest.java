@@ -1,0 +1,119 @@
+package io.trainscope.core.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TrainingGateTest {
+
+    private final TrainingGate gate = new TrainingGate(false);
+    private final AtomicLong steps = new AtomicLong();
+    private Thread loop;
+
+    private void startLoop() {
+        loop = new Thread(() -> {
+            long step = 0;
+            while (gate.awaitStep(step)) {
+                sleepMillis(2); // a "step"
+                step++;
+                steps.set(step);
+            }
+            gate.serveUntilClosed(step);
+        });
+        loop.start();
+    }
+
+    @AfterEach
+    void stopLoop() throws Exception {
+        gate.stop();
+        gate.close();
+        if (loop != null) {
+            loop.join(5000);
+        }
+    }
+
+    @Test
+    void pauseTakesEffectAtTheNextBoundaryAndNoStepRunsAfterTheAcknowledgement() throws Exception {
+        startLoop();
+        sleepMillis(30);
+        long pausedAt = gate.pause().get(1, TimeUnit.SECONDS);
+        long afterAck = steps.get();
+        sleepMillis(50);
+        assertThat(gate.isPaused()).isTrue();
+        assertThat(steps.get()).isEqualTo(afterAck).isEqualTo(pausedAt);
+    }
+
+    @Test
+    void resumeContinuesFromThePausedStep() throws Exception {
+        startLoop();
+        long pausedAt = gate.pause().get(1, TimeUnit.SECONDS);
+        long resumedAt = gate.resume().get(1, TimeUnit.SECONDS);
+        assertThat(resumedAt).isEqualTo(pausedAt);
+        sleepMillis(50);
+        assertThat(steps.get()).isGreaterThan(pausedAt);
+    }
+
+    @Test
+    void commandsRunOnTheTrainingThreadWhilePaused() throws Exception {
+        startLoop();
+        gate.pause().get(1, TimeUnit.SECONDS);
+        String thread = gate.submit(step -> Thread.currentThread().getName()).get(1, TimeUnit.SECONDS);
+        assertThat(thread).isEqualTo(loop.getName());
+    }
+
+    @Test
+    void runStepsRunsExactlyThatManyStepsThenPauses() throws Exception {
+        startLoop();
+        long from = gate.pause().get(1, TimeUnit.SECONDS);
+        gate.runSteps(5).get(1, TimeUnit.SECONDS);
+        waitUntil(gate::isPaused);
+        sleepMillis(30);
+        assertThat(steps.get()).isEqualTo(from + 5);
+    }
+
+    @Test
+    void stopEndsTheLoopAndLaterCommandsStillAnswerUntilClosed() throws Exception {
+        startLoop();
+        long stoppedAt = gate.stop().get(1, TimeUnit.SECONDS);
+        assertThat(gate.submit(step -> step).get(1, TimeUnit.SECONDS)).isEqualTo(stoppedAt);
+        gate.close();
+        CompletableFuture<Long> late = gate.submit(step -> step);
+        assertThatThrownBy(late::get).isInstanceOf(ExecutionException.class).hasMessageContaining("shut down");
+    }
+
+    @Test
+    void aFailingCommandFailsItsFutureAndTrainingGoesOn() throws Exception {
+        startLoop();
+        CompletableFuture<Object> failing = gate.submit(step -> {
+            throw new IllegalStateException("boom");
+        });
+        assertThatThrownBy(() -> failing.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        long before = steps.get();
+        sleepMillis(30);
+        assertThat(steps.get()).isGreaterThan(before);
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 2 s");
+            }
+            sleepMillis(1);
+        }
+    }
+
+    static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// Entry point: registers the session, then routes every Subscribe message to the views.
+import "./style.css";
+import { TrainingStatus, type MetricsResponse, type TrainingConfig } from "./gen/trainscope/v1/metrics_pb";
+import { adoptUrlToken, requireToken } from "./auth";
+import { Charts } from "./charts";
+import { Controls } from "./controls";
+import { byId } from "./dom";
+import { EpochTable } from "./epochs";
+import { runFeed } from "./feed";
+import * as header from "./header";
+import { setBatchClassNames, setConfigClassNames } from "./labels";
+import { Tiles } from "./tiles";
+import { createMetricsClient, errorText, isUnauthenticated } from "./transport";
+
+adoptUrlToken();
+const client = createMetricsClient();
+const tiles = new Tiles(byId("tiles"));
+const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"));
+const epochs = new EpochTable(byId<HTMLTableElement>("epochs"));
+const controls = new Controls(client);
+
+function applyStatus(status: TrainingStatus): void {
+  if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
+  header.showStatus(status);
+  controls.setStatus(status);
+}
+
+function applyConfig(config: TrainingConfig): void {
+  setConfigClassNames(config.classNames);
+  header.showConfig(config);
+  controls.setConfig(config);
+}
+
+function dispatch(msg: MetricsResponse): void {
+  const p = msg.payload;
+  switch (p.case) {
+    case "batchData":
+      setBatchClassNames(p.value.classNames);
+      tiles.show(p.value);
+      header.showStep(p.value.globalStep);
+      header.showEpoch(p.value.epoch);
+      header.showFrameAge(p.value.serverTimestampUs);
+      break;
+    case "scalarData":
+      charts.add(p.value);
+      header.showStep(p.value.globalStep);
+      header.showEpoch(p.value.epoch);
+      break;
+    case "epochData":
+      epochs.upsert(p.value);
+      break;
+    case "performanceData":
+      header.showPerformance(p.value);
+      if (p.value.globalStep > 0n) header.showStep(p.value.globalStep);
+      break;
+    case "statusUpdate":
+      if (p.value.config) applyConfig(p.value.config);
+      applyStatus(p.value.status);
+      header.showStatusMessage(p.value.message);
+      header.showStep(p.value.globalStep);
+      break;
+    case "controlAck":
+      controls.showAck(p.value);
+      applyStatus(p.value.status);
+      break;
+    case "heartbeat":
+    case undefined:
+      break;
+  }
+}
+
+/** Config, status and step before the stream starts; the stream's replay then brings the history. */
+async function register(): Promise<void> {
+  for (;;) {
+    try {
+      const session = await client.registerTrainingSession({
+        clientName: "trainscope-dashboard",
+        clientVersion: "0.1.0",
+      });
+      if (session.config) applyConfig(session.config);
+      applyStatus(session.status);
+      header.showStep(session.globalStep);
+      return;
+    } catch (err) {
+      if (!isUnauthenticated(err)) {
+        console.warn("trainscope: RegisterTrainingSession failed:", errorText(err));
+        return; // the feed retries on its own and replays status updates
+      }
+      await requireToken();
+    }
+  }
+}
+
+void register().then(() =>
+  runFeed(client, { onMessage: dispatch, onState: header.showConnection }),
+);
