@@ -53,10 +53,14 @@ export class Controls {
     for (const b of [this.stop, this.lrApply, this.bsApply]) b.disabled = ended;
   }
 
-  /** Current values as placeholders (not values: typing must not append to them). */
   setConfig(config: TrainingConfig): void {
-    if (config.learningRate) this.lrInput.placeholder = rate(config.learningRate);
-    if (config.batchSize) this.bsInput.placeholder = String(config.batchSize);
+    this.showCurrent(config.learningRate, config.batchSize);
+  }
+
+  /** Current values as placeholders (not values: typing must not append to them). */
+  showCurrent(learningRate: number, batchSize: number): void {
+    if (learningRate) this.lrInput.placeholder = rate(learningRate);
+    if (batchSize) this.bsInput.placeholder = String(batchSize);
   }
 
   /** Shows an acknowledgement, from our own call or from the feed (another client's command). */

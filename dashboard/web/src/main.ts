@@ -43,6 +43,7 @@ function dispatch(msg: MetricsResponse): void {
       break;
     case "scalarData":
       charts.add(p.value);
+      controls.showCurrent(p.value.learningRate, p.value.batchSize);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
       break;

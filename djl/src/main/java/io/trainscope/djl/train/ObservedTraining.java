@@ -1,0 +1,246 @@
+package io.trainscope.djl.train;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import io.trainscope.core.Experiment;
+import io.trainscope.core.control.RunStatus;
+import io.trainscope.core.live.BatchFrame;
+import io.trainscope.core.live.FrameImage;
+import io.trainscope.core.live.LiveEvent;
+import io.trainscope.core.samples.EpochSampler;
+import io.trainscope.djl.data.ImageDataset;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our training loop (not {@code EasyTrain.fit}): it owns the model on one thread, stops at
+ * the {@link io.trainscope.core.control.TrainingGate} before every step, computes per-sample
+ * losses once (the training loss is their mean) and publishes every step to the live feed.
+ *
+ * <pre>{@code
+ * Thread t = new Thread(new ObservedTraining(experiment, model, train, test, options), "trainscope-training");
+ * t.start();
+ * }</pre>
+ */
+public final class ObservedTraining implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ObservedTraining.class);
+    private static final int EVAL_BATCH = 500;
+
+    private final Experiment experiment;
+    private final Block block;
+    private final ImageDataset train;
+    private final ImageDataset test;
+    private final TrainingOptions options;
+    private volatile boolean observing = true;
+
+    public ObservedTraining(Experiment experiment, Block block, ImageDataset train, ImageDataset test, TrainingOptions options) {
+        this.experiment = requireNonNull(experiment, "experiment");
+        this.block = requireNonNull(block, "block");
+        this.train = requireNonNull(train, "train");
+        this.test = requireNonNull(test, "test");
+        this.options = requireNonNull(options, "options");
+    }
+
+    /**
+     * Turns the observatory (per-sample statistics, frames, scalars) off or on, to measure
+     * what it costs. The loss is computed the same way either way.
+     */
+    public void setObserving(boolean on) {
+        observing = on;
+    }
+
+    @Override
+    public void run() {
+        long step = 0;
+        try (Model model = Model.newInstance(experiment.description().modelName())) {
+            model.setBlock(block);
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(new LiveLearningRate(experiment.hyperParameters())).build();
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(adam)
+                    .optDevices(new Device[] {Device.cpu()});
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
+                step = trainEpochs(trainer);
+                experiment.gate().serveUntilClosed(step);
+            }
+        } catch (Throwable t) {
+            log.error("Training failed at step {}", step, t);
+            experiment.setStatus(RunStatus.FAILED, "Training failed: " + t);
+            experiment.gate().close();
+        }
+    }
+
+    private long trainEpochs(Trainer trainer) {
+        EpochSampler sampler = new EpochSampler(train.size(), options.seed());
+        int epoch = sampler.startEpoch();
+        EpochTally tally = new EpochTally();
+        int batchIndex = 0;
+        long step = 0;
+        experiment.setStatus(experiment.gate().isPaused() ? RunStatus.PAUSED : RunStatus.RUNNING,
+                (experiment.gate().isPaused() ? "Ready, paused before step 0: " : "Training ")
+                        + experiment.description().modelName() + " on " + train.name());
+        while (true) {
+            if (options.maxSteps() > 0 && step >= options.maxSteps()) {
+                break;
+            }
+            if (!experiment.gate().awaitStep(step)) {
+                experiment.setStatus(RunStatus.STOPPED, "Stopped at step " + step);
+                return step;
+            }
+            int[] batch = sampler.nextBatch(experiment.hyperParameters().batchSize());
+            trainStep(trainer, batch, epoch, batchIndex, step, tally);
+            step++;
+            batchIndex++;
+            experiment.stepCompleted(step, epoch);
+            if (sampler.epochDone()) {
+                finishEpoch(trainer, epoch, tally, step);
+                if (epoch + 1 >= options.epochs()) {
+                    break;
+                }
+                epoch = sampler.startEpoch();
+                tally = new EpochTally();
+                batchIndex = 0;
+            }
+        }
+        experiment.setStatus(RunStatus.COMPLETED, "Completed at step " + step + " (epoch " + (epoch + 1) + ")");
+        return step;
+    }
+
+    private void trainStep(Trainer trainer, int[] indices, int epoch, int batchIndex, long step, EpochTally tally) {
+        long start = System.nanoTime();
+        int n = indices.length;
+        float[] pixels = new float[n * train.pixelsPerImage()];
+        train.copyImages(indices, pixels);
+        long[] labels = new long[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = train.labels()[indices[i]];
+        }
+        float[] losses;
+        float[] confidences = null;
+        long[] predictions = null;
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDArray x = scope.create(pixels, new Shape(n, train.channels(), train.height(), train.width()));
+            NDArray y = scope.create(labels);
+            NDArray logits;
+            NDArray perSample;
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                perSample = logits.logSoftmax(1).mul(y.oneHot(train.classCount())).sum(new int[] {1}).neg();
+                collector.backward(perSample.mean());
+            }
+            trainer.step();
+            if (observing) {
+                losses = perSample.toFloatArray();
+                NDArray probabilities = logits.softmax(1);
+                confidences = probabilities.max(new int[] {1}).toFloatArray();
+                predictions = probabilities.argMax(1).toLongArray();
+            } else {
+                losses = new float[] {perSample.mean().getFloat()};
+            }
+        }
+        long end = System.nanoTime();
+        experiment.meter().stepFinished(end, end - start);
+        if (!observing) {
+            return;
+        }
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            if (predictions[i] == labels[i]) {
+                correct++;
+            }
+        }
+        tally.add(losses, correct);
+        float loss = mean(losses);
+        float accuracy = (float) correct / n;
+        experiment.feed().publish(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
+                experiment.hyperParameters().learningRate(), n));
+        if (experiment.feed().subscriberCount() > 0) {
+            experiment.feed().publish(frame(indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1,
+                    loss, accuracy));
+        }
+    }
+
+    private BatchFrame frame(int[] indices, float[] pixels, long[] labels, long[] predictions, float[] confidences,
+            int epoch, int batchIndex, long step, float loss, float accuracy) {
+        int shown = Math.min(options.imagesPerFrame(), indices.length);
+        int per = train.pixelsPerImage();
+        List<FrameImage> images = new ArrayList<>(shown);
+        int[] predicted = new int[shown];
+        int[] truth = new int[shown];
+        for (int i = 0; i < shown; i++) {
+            images.add(new FrameImage.Raw(String.valueOf(indices[i]), train.width(), train.height(), train.channels(),
+                    Arrays.copyOfRange(pixels, i * per, (i + 1) * per)));
+            predicted[i] = (int) predictions[i];
+            truth[i] = (int) labels[i];
+        }
+        Instant now = Instant.now();
+        return new BatchFrame(epoch, batchIndex, indices.length, step, images, predicted,
+                Arrays.copyOf(confidences, shown), truth, loss, accuracy,
+                now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+    }
+
+    private void finishEpoch(Trainer trainer, int epoch, EpochTally tally, long step) {
+        OptionalDouble validationLoss = OptionalDouble.empty();
+        OptionalDouble validationAccuracy = OptionalDouble.empty();
+        if (options.validate() && test.size() > 0) {
+            double[] result = evaluate(trainer, test);
+            validationLoss = OptionalDouble.of(result[0]);
+            validationAccuracy = OptionalDouble.of(result[1]);
+        }
+        var summary = new LiveEvent.EpochSummary(epoch, tally.averageLoss(), tally.averageAccuracy(),
+                experiment.hyperParameters().learningRate(), validationLoss, validationAccuracy, step, tally.batches(),
+                tally.seconds());
+        experiment.feed().publish(summary);
+        log.info("Epoch {} done at step {}: loss {} accuracy {} validation {}", epoch, step,
+                summary.averageLoss(), summary.averageAccuracy(), validationAccuracy);
+    }
+
+    /** Mean loss and accuracy over a whole split, without gradients. */
+    static double[] evaluate(Trainer trainer, ImageDataset data) {
+        double lossSum = 0;
+        long correct = 0;
+        int per = data.pixelsPerImage();
+        for (int from = 0; from < data.size(); from += EVAL_BATCH) {
+            int n = Math.min(EVAL_BATCH, data.size() - from);
+            float[] pixels = Arrays.copyOfRange(data.pixels(), from * per, (from + n) * per);
+            long[] labels = new long[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = data.labels()[from + i];
+            }
+            try (NDManager scope = trainer.getManager().newSubManager()) {
+                NDArray x = scope.create(pixels, new Shape(n, data.channels(), data.height(), data.width()));
+                NDArray y = scope.create(labels);
+                NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                lossSum += logits.logSoftmax(1).mul(y.oneHot(data.classCount())).sum().neg().getFloat();
+                correct += logits.argMax(1).eq(y).sum().getLong();
+            }
+        }
+        return new double[] {lossSum / data.size(), (double) correct / data.size()};
+    }
+
+    private static float mean(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return (float) (sum / values.length);
+    }
+}
