@@ -51,6 +51,11 @@ public final class Subscription implements AutoCloseable {
         return droppedFrames.get();
     }
 
+    /** True when a poll would return something: a later event, a frame or a performance sample. */
+    public boolean hasPending() {
+        return cursor < feed.log().latestSequence() || frame.get() != null || performance.get() != null;
+    }
+
     /** Sequence number of the last durable event polled. */
     public long cursor() {
         return cursor;

@@ -1,0 +1,77 @@
+package io.trainscope.app;
+
+import io.trainscope.core.Experiment;
+import io.trainscope.core.RunDescription;
+import io.trainscope.core.live.PerformanceMonitor;
+import io.trainscope.djl.data.ImageDataset;
+import io.trainscope.djl.model.ReferenceModels;
+import io.trainscope.djl.train.ObservedTraining;
+import io.trainscope.djl.train.TrainingOptions;
+import io.trainscope.server.ServerSettings;
+import io.trainscope.server.TrainscopeServer;
+
+/**
+ * A running training with its server: the experiment, the training thread and the port,
+ * wired together. What {@code trainscope demo} runs, and what end-to-end tests start.
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    private static final long PERFORMANCE_PERIOD_MILLIS = 500;
+
+    private final Experiment experiment;
+    private final TrainscopeServer server;
+    private final ObservedTraining training;
+    private final Thread trainingThread;
+    private final PerformanceMonitor performance;
+
+    private TrainingSession(Experiment experiment, TrainscopeServer server, ObservedTraining training,
+            Thread trainingThread, PerformanceMonitor performance) {
+        this.experiment = experiment;
+        this.server = server;
+        this.training = training;
+        this.trainingThread = trainingThread;
+        this.performance = performance;
+    }
+
+    /** Starts serving, then training, on {@code train}. */
+    public static TrainingSession start(ImageDataset train, ImageDataset test, TrainingOptions options, int batchSize,
+            float learningRate, boolean startPaused, ServerSettings settings) {
+        int stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
+        RunDescription description = new RunDescription("small-cnn", train.name(), options.epochs(), batchSize,
+                learningRate, stepsPerEpoch, train.size(), train.classNames(), "adam");
+        Experiment experiment = new Experiment(description, startPaused);
+        TrainscopeServer server = TrainscopeServer.start(experiment, settings);
+        ObservedTraining training = new ObservedTraining(experiment, ReferenceModels.smallCnn(train.classCount()), train,
+                test, options);
+        Thread thread = new Thread(training, "trainscope-training");
+        PerformanceMonitor performance = new PerformanceMonitor(experiment.feed(), experiment.meter(), experiment::step,
+                PERFORMANCE_PERIOD_MILLIS);
+        thread.start();
+        return new TrainingSession(experiment, server, training, thread, performance);
+    }
+
+    public Experiment experiment() {
+        return experiment;
+    }
+
+    public TrainscopeServer server() {
+        return server;
+    }
+
+    public ObservedTraining training() {
+        return training;
+    }
+
+    /** Waits until the training thread has ended (it serves commands until {@link #close()}). */
+    public void awaitTrainingThread() throws InterruptedException {
+        trainingThread.join();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        experiment.gate().close();
+        trainingThread.join(30_000);
+        performance.close();
+        server.close();
+    }
+}

@@ -1,0 +1,9 @@
+package io.trainscope.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code trainscope bench ...}: the benchmarks whose figures go into docs/BENCHMARKS.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run a benchmark and print its figures (see docs/BENCHMARKS.md).",
+        subcommands = {})
+public final class BenchCommand {}

@@ -1,0 +1,67 @@
+package io.trainscope.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.trainscope.server.auth.AccessTokens;
+import java.util.Map;
+
+/**
+ * Where and how the server listens. Read from the environment variables of seed 000
+ * ({@code GRPC_BACKEND_HOST}, {@code GRPC_BACKEND_PORT}, {@code GRPC_MAX_MESSAGE_BYTES},
+ * {@code GRPC_AUTH_TOKEN}, {@code GRPC_AUTH_TOKENS}); command-line flags override them.
+ */
+public record ServerSettings(String host, int port, int maxMessageBytes, AccessTokens tokens) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 50051;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+    public ServerSettings {
+        requireNonNull(host, "host");
+        requireNonNull(tokens, "tokens");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("max message bytes must be at least 1024, got " + maxMessageBytes);
+        }
+    }
+
+    /** Settings from environment variables, defaults where unset. */
+    public static ServerSettings fromEnvironment(Map<String, String> env) {
+        return new ServerSettings(
+                env.getOrDefault("GRPC_BACKEND_HOST", DEFAULT_HOST),
+                intVariable(env, "GRPC_BACKEND_PORT", DEFAULT_PORT),
+                intVariable(env, "GRPC_MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES),
+                AccessTokens.fromEnvironment(env));
+    }
+
+    /** Loopback on an ephemeral port, no tokens: for tests and benchmarks. */
+    public static ServerSettings loopback() {
+        return new ServerSettings("127.0.0.1", 0, DEFAULT_MAX_MESSAGE_BYTES, AccessTokens.none());
+    }
+
+    public ServerSettings withHost(String value) {
+        return new ServerSettings(value, port, maxMessageBytes, tokens);
+    }
+
+    public ServerSettings withPort(int value) {
+        return new ServerSettings(host, value, maxMessageBytes, tokens);
+    }
+
+    public ServerSettings withTokens(AccessTokens value) {
+        return new ServerSettings(host, port, maxMessageBytes, value);
+    }
+
+    private static int intVariable(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.trainscope.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.file.FileService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import io.grpc.BindableService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.trainscope.core.Experiment;
+import io.trainscope.server.auth.TokenAuthInterceptor;
+import io.trainscope.server.live.LiveStreamService;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One port for everything: native gRPC, gRPC-Web (binary and text), JSON, reflection and the
+ * dashboard's static files, over one {@link Experiment}.
+ *
+ * <pre>{@code
+ * try (TrainscopeServer server = TrainscopeServer.start(experiment, ServerSettings.loopback())) {
+ *     System.out.println(server.url());
+ * }
+ * }</pre>
+ */
+public final class TrainscopeServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainscopeServer.class);
+
+    private final Server server;
+    private final LiveStreamService live;
+    private final ServerSettings settings;
+
+    private TrainscopeServer(Server server, LiveStreamService live, ServerSettings settings) {
+        this.server = server;
+        this.live = live;
+        this.settings = settings;
+    }
+
+    /** Starts serving {@code experiment}; returns once the port is bound. */
+    public static TrainscopeServer start(Experiment experiment, ServerSettings settings) {
+        requireNonNull(experiment, "experiment");
+        requireNonNull(settings, "settings");
+        LiveStreamService live = new LiveStreamService(experiment);
+        GrpcServiceBuilder grpc = GrpcService.builder()
+                .supportedSerializationFormats(GrpcSerializationFormats.values())
+                .enableUnframedRequests(true)
+                .maxRequestMessageLength(settings.maxMessageBytes())
+                .maxResponseMessageLength(settings.maxMessageBytes());
+        for (BindableService service : List.of(live, ProtoReflectionServiceV1.newInstance())) {
+            grpc.addService(service);
+        }
+        if (settings.tokens().enabled()) {
+            grpc.intercept(new TokenAuthInterceptor(settings.tokens()));
+        }
+        Server server = Server.builder()
+                .http(new InetSocketAddress(settings.host(), settings.port()))
+                .maxRequestLength(settings.maxMessageBytes())
+                .service(grpc.build())
+                .serviceUnder("/", FileService.builder(TrainscopeServer.class.getClassLoader(), "static").build())
+                .build();
+        server.start().join();
+        warnIfExposed(settings);
+        return new TrainscopeServer(server, live, settings);
+    }
+
+    /** The bound port (useful when asked for port 0). */
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    /** Where a browser on this machine finds the dashboard. */
+    public String url() {
+        String host = settings.host();
+        boolean any = host.equals("0.0.0.0") || host.equals("::");
+        return "http://" + (any ? "localhost" : host) + ":" + port() + "/";
+    }
+
+    public LiveStreamService live() {
+        return live;
+    }
+
+    @Override
+    public void close() {
+        live.close();
+        server.stop().join();
+    }
+
+    private static void warnIfExposed(ServerSettings settings) {
+        try {
+            if (!InetAddress.getByName(settings.host()).isLoopbackAddress() && !settings.tokens().enabled()) {
+                log.warn("Listening on {} without auth tokens or TLS: anyone who can reach this port can steer the"
+                        + " training. Set GRPC_AUTH_TOKEN, or --host 127.0.0.1.", settings.host());
+            }
+        } catch (java.net.UnknownHostException e) {
+            log.warn("Cannot resolve host {}", settings.host());
+        }
+    }
+}

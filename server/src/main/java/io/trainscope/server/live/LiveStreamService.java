@@ -1,0 +1,189 @@
+package io.trainscope.server.live;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.trainscope.core.Experiment;
+import io.trainscope.core.control.Steering;
+import io.trainscope.proto.v1.ControlAck;
+import io.trainscope.proto.v1.ControlCommand;
+import io.trainscope.proto.v1.MetricsRequest;
+import io.trainscope.proto.v1.MetricsResponse;
+import io.trainscope.proto.v1.MetricsServiceGrpc;
+import io.trainscope.proto.v1.SessionInfo;
+import io.trainscope.proto.v1.SessionResponse;
+import io.trainscope.proto.v1.SubscribeRequest;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code trainscope.v1.MetricsService}: the live stream of seed 003 (bidirectional
+ * {@code StreamMetrics}, browser-friendly {@code Subscribe} + {@code SendControl}) over one
+ * {@link Experiment}.
+ */
+public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceImplBase implements AutoCloseable {
+
+    private static final long HEARTBEAT_MILLIS = 2_000;
+    /** How long a control command may wait for the next step boundary. */
+    private static final long CONTROL_TIMEOUT_SECONDS = 60;
+
+    private final Experiment experiment;
+    private final LiveMessages messages = new LiveMessages();
+    private final ExecutorService streams = Executors.newFixedThreadPool(4, daemonThreads("trainscope-stream"));
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemonThreads("trainscope-heartbeat"));
+    private final Set<FeedStreamer> active = ConcurrentHashMap.newKeySet();
+
+    public LiveStreamService(Experiment experiment) {
+        this.experiment = experiment;
+        heartbeats.scheduleAtFixedRate(() -> active.forEach(FeedStreamer::heartbeat),
+                HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void registerTrainingSession(SessionInfo request, StreamObserver<SessionResponse> response) {
+        response.onNext(SessionResponse.newBuilder()
+                .setSessionId(UUID.randomUUID().toString())
+                .setConfig(LiveMessages.config(experiment.description()))
+                .setStatus(LiveMessages.status(experiment.status()))
+                .setGlobalStep(experiment.step())
+                .setLatestSequence(experiment.feed().log().latestSequence())
+                .build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void subscribe(SubscribeRequest request, StreamObserver<MetricsResponse> response) {
+        FeedStreamer streamer = open(response);
+        streamer.start(request.getAfterSequence(), !request.getSkipBatchFrames());
+    }
+
+    @Override
+    public StreamObserver<MetricsRequest> streamMetrics(StreamObserver<MetricsResponse> response) {
+        FeedStreamer streamer = open(response);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(MetricsRequest request) {
+                switch (request.getRequestCase()) {
+                    case SUBSCRIBE -> streamer.start(request.getSubscribe().getAfterSequence(),
+                            !request.getSubscribe().getSkipBatchFrames());
+                    case CONTROL -> {
+                        streamer.start(0, true);
+                        control(request.getControl()).whenComplete((answer, error) -> streamer.sendDirect(
+                                MetricsResponse.newBuilder().setControlAck(answer != null ? answer.ack()
+                                        : failedAck(request.getControl(), error)).build()));
+                    }
+                    default -> streamer.start(0, true); // a heartbeat (or anything else) starts the feed
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                streamer.close();
+            }
+
+            @Override
+            public void onCompleted() {
+                streamer.complete();
+            }
+        };
+    }
+
+    @Override
+    public void sendControl(ControlCommand request, StreamObserver<ControlAck> response) {
+        control(request).whenCompleteAsync((answer, error) -> {
+            if (error != null) {
+                response.onError(toStatus(error).asRuntimeException());
+                return;
+            }
+            switch (answer.result()) {
+                case APPLIED -> {
+                    response.onNext(answer.ack());
+                    response.onCompleted();
+                }
+                case INVALID -> response.onError(Status.INVALID_ARGUMENT.withDescription(answer.ack().getMessage())
+                        .asRuntimeException());
+                case NOT_NOW -> response.onError(Status.FAILED_PRECONDITION.withDescription(answer.ack().getMessage())
+                        .asRuntimeException());
+            }
+        }, streams);
+    }
+
+    /** A control command's acknowledgement and how it ended. */
+    private record Answer(Steering.Result result, ControlAck ack) {}
+
+    /** Applies a control command at the next step boundary. */
+    private CompletableFuture<Answer> control(ControlCommand command) {
+        Steering steering = experiment.steering();
+        CompletableFuture<Steering.Outcome> outcome = switch (command.getAction()) {
+            case PAUSE -> steering.pause();
+            case RESUME -> steering.resume();
+            case STOP -> steering.stop();
+            case CHANGE_LEARNING_RATE -> steering.changeLearningRate(command.getLearningRate());
+            case ADJUST_BATCH_SIZE -> steering.adjustBatchSize(command.getBatchSize());
+            default -> CompletableFuture.completedFuture(new Steering.Outcome(Steering.Result.INVALID,
+                    "action must be one of PAUSE, RESUME, STOP, CHANGE_LEARNING_RATE, ADJUST_BATCH_SIZE; got "
+                            + command.getActionValue(), experiment.step()));
+        };
+        return outcome.orTimeout(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS).thenApply(o -> new Answer(o.result(),
+                ControlAck.newBuilder()
+                        .setAction(command.getAction())
+                        .setSuccess(o.success())
+                        .setMessage(o.message())
+                        .setEffectiveStep(o.step())
+                        .setRequestId(command.getRequestId())
+                        .setStatus(LiveMessages.status(experiment.status()))
+                        .build()));
+    }
+
+    private static ControlAck failedAck(ControlCommand command, Throwable error) {
+        return ControlAck.newBuilder().setAction(command.getAction()).setSuccess(false)
+                .setMessage(toStatus(error).getDescription()).setRequestId(command.getRequestId()).build();
+    }
+
+    private static Status toStatus(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof TimeoutException) {
+            return Status.DEADLINE_EXCEEDED.withDescription(
+                    "the training loop did not reach a step boundary within " + CONTROL_TIMEOUT_SECONDS + " s");
+        }
+        return Status.UNAVAILABLE.withDescription("the training thread could not take the command: " + cause.getMessage());
+    }
+
+    private FeedStreamer open(StreamObserver<MetricsResponse> response) {
+        FeedStreamer[] holder = new FeedStreamer[1];
+        holder[0] = new FeedStreamer(experiment, messages, (ServerCallStreamObserver<MetricsResponse>) response, streams,
+                () -> active.remove(holder[0]));
+        active.add(holder[0]);
+        return holder[0];
+    }
+
+    /** Live subscribers right now. */
+    public int activeStreams() {
+        return active.size();
+    }
+
+    @Override
+    public void close() {
+        active.forEach(FeedStreamer::complete);
+        heartbeats.shutdownNow();
+        streams.shutdown();
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
