@@ -1,0 +1,77 @@
+package io.trainscope.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trainscope.core.control.RunStatus;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** A person's first minute with the dashboard, in headless Chromium, during a real training. */
+class DashboardBrowserTest {
+
+    private TrainingSession session;
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void open() throws Exception {
+        session = LiveRun.demo();
+        browser = Browser.open();
+        browser.get(session.server().url());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        browser.quit();
+        session.close();
+    }
+
+    @Test
+    void tilesAndFpsUpdateLiveAndPauseAndResumeActAtTheNextStep() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
+        wait.until(d -> tilesStep() > 0 && text("#fps").matches("[0-9.]+") && Double.parseDouble(text("#fps")) > 0);
+        List<WebElement> tiles = browser.findElements(By.cssSelector("#tiles .tile"));
+        assertThat(tiles).hasSize(16);
+        assertThat(tiles).allSatisfy(tile -> {
+            assertThat(tile.findElement(By.tagName("img")).getAttribute("src")).startsWith("blob:");
+            assertThat(tile.findElement(By.cssSelector(".pred")).getText()).isNotBlank();
+            assertThat(tile.findElement(By.cssSelector(".truth")).getText()).isNotBlank();
+            assertThat(tile.getAttribute("class")).containsAnyOf("correct", "wrong");
+        });
+        long firstTiles = tilesStep();
+        wait.until(d -> tilesStep() > firstTiles + 5);
+        assertThat(text("#status")).isEqualTo("RUNNING");
+        assertThat(text("#connection")).isEqualTo("connected");
+        Browser.screenshot(browser, "dashboard-running");
+
+        browser.findElement(By.id("pause")).click();
+        wait.until(d -> text("#status").equals("PAUSED"));
+        long pausedStep = session.experiment().step();
+        assertThat(session.experiment().status()).isEqualTo(RunStatus.PAUSED);
+        assertThat(text("#control-message")).contains("Paused at step " + pausedStep);
+        Thread.sleep(1_000);
+        assertThat(session.experiment().step()).as("no step runs while paused").isEqualTo(pausedStep);
+        assertThat(Long.parseLong(text("#step"))).isEqualTo(pausedStep);
+        Browser.screenshot(browser, "dashboard-paused");
+
+        browser.findElement(By.id("resume")).click();
+        wait.until(d -> text("#status").equals("RUNNING"));
+        wait.until(d -> Long.parseLong(text("#step")) > pausedStep + 5 && tilesStep() > pausedStep);
+        assertThat(session.experiment().step()).isGreaterThan(pausedStep);
+    }
+
+    private long tilesStep() {
+        String step = browser.findElement(By.id("tiles")).getAttribute("data-step");
+        return step == null || step.isBlank() ? 0 : Long.parseLong(step);
+    }
+
+    private String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText().trim();
+    }
+}

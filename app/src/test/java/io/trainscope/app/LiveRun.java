@@ -1,0 +1,41 @@
+package io.trainscope.app;
+
+import io.trainscope.djl.data.DemoData;
+import io.trainscope.djl.data.GeneratedShapes;
+import io.trainscope.djl.train.TrainingOptions;
+import io.trainscope.server.ServerSettings;
+import io.trainscope.server.auth.AccessTokens;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Starts real trainings on loopback for the end-to-end tests. */
+final class LiveRun {
+
+    private LiveRun() {}
+
+    /** A quick real training on the generated shapes, served on an ephemeral loopback port. */
+    static TrainingSession shapes(AccessTokens tokens) {
+        return TrainingSession.start(GeneratedShapes.create("shapes/train", 20_000, 1),
+                GeneratedShapes.create("shapes/test", 500, 2), TrainingOptions.epochs(20), 32, 1e-3f, false,
+                ServerSettings.loopback().withTokens(tokens));
+    }
+
+    /** The demo's own training (Fashion-MNIST when installed), served on an ephemeral loopback port. */
+    static TrainingSession demo() throws IOException {
+        DemoData.Choice data = DemoData.choose(Optional.empty());
+        return TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(10), 64, 1e-3f, false,
+                ServerSettings.loopback());
+    }
+
+    static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + seconds + " s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
