@@ -3,6 +3,7 @@ package io.trainscope.app;
 import io.trainscope.djl.data.DemoData;
 import io.trainscope.djl.train.TrainingOptions;
 import io.trainscope.server.ServerSettings;
+import io.trainscope.server.TrainingSession;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;

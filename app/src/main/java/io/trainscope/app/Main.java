@@ -1,7 +1,7 @@
 package io.trainscope.app;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code trainscope} command. */
 @Command(name = "trainscope", mixinStandardHelpOptions = true, version = "trainscope 0.1.0",

@@ -1,8 +1,8 @@
 package io.trainscope.app;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.trainscope.core.control.RunStatus;
+import io.trainscope.server.auth.AccessTokens;
+import io.trainscope.server.TrainingSession;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A person's first minute with the dashboard, in headless Chromium, during a real training. */
 class DashboardBrowserTest {
@@ -64,6 +65,24 @@ class DashboardBrowserTest {
         wait.until(d -> text("#status").equals("RUNNING"));
         wait.until(d -> Long.parseLong(text("#step")) > pausedStep + 5 && tilesStep() > pausedStep);
         assertThat(session.experiment().step()).isGreaterThan(pausedStep);
+    }
+
+    @Test
+    void withTokensThePageAsksForOneAndThenShowsTheTraining() throws Exception {
+        try (TrainingSession secured = LiveRun.shapes(AccessTokens.of("carol", "page-token"))) {
+            browser.get(secured.server().url());
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
+            wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
+            assertThat(browser.findElement(By.id("tiles")).getAttribute("data-step")).isNullOrEmpty();
+            browser.findElement(By.id("token-input")).sendKeys("wrong");
+            browser.findElement(By.id("token-submit")).click();
+            wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
+            browser.findElement(By.id("token-input")).clear();
+            browser.findElement(By.id("token-input")).sendKeys("page-token");
+            browser.findElement(By.id("token-submit")).click();
+            wait.until(d -> tilesStep() > 0 && text("#status").equals("RUNNING"));
+            assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isFalse();
+        }
     }
 
     private long tilesStep() {

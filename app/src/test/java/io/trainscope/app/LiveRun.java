@@ -4,6 +4,7 @@ import io.trainscope.djl.data.DemoData;
 import io.trainscope.djl.data.GeneratedShapes;
 import io.trainscope.djl.train.TrainingOptions;
 import io.trainscope.server.ServerSettings;
+import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.io.IOException;
 import java.util.Optional;

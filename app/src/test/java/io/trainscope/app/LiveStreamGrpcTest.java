@@ -1,9 +1,8 @@
 package io.trainscope.app;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -21,6 +20,7 @@ import io.trainscope.proto.v1.MetricsServiceGrpc;
 import io.trainscope.proto.v1.SessionInfo;
 import io.trainscope.proto.v1.SubscribeRequest;
 import io.trainscope.proto.v1.TrainingStatus;
+import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.util.Iterator;
 import java.util.concurrent.BlockingQueue;
@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The live stream over a real gRPC connection (grpc-java, HTTP/2) to a real training. */
 class LiveStreamGrpcTest {
@@ -81,6 +83,40 @@ class LiveStreamGrpcTest {
         assertThat(batch.getGlobalStep()).isPositive();
         assertThat(batch.getServerTimestampUs()).isPositive();
         assertThat(batch.getClassNamesList()).hasSize(10); // the first frame of a stream names the classes
+    }
+
+    @Test
+    void aSubscriberThatStopsReadingLosesFramesButNeverSlowsTraining() throws Exception {
+        BlockingQueue<MetricsResponse> received = new LinkedBlockingQueue<>();
+        ClientCall<SubscribeRequest, MetricsResponse> call = channel.newCall(MetricsServiceGrpc.getSubscribeMethod(),
+                CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onMessage(MetricsResponse message) {
+                received.add(message);
+            }
+        }, new Metadata());
+        call.sendMessage(SubscribeRequest.newBuilder().setAfterSequence(Long.MAX_VALUE >> 1).build());
+        call.halfClose();
+        call.request(1); // then read nothing for a while
+
+        long from = session.experiment().step();
+        long fromNanos = System.nanoTime();
+        Thread.sleep(2_000);
+        double stepsPerSecond = (session.experiment().step() - from) * 1e9 / (System.nanoTime() - fromNanos);
+        assertThat(stepsPerSecond).as("training goes on at speed").isGreaterThan(20);
+
+        call.request(1_000); // read again: the newest frame arrives, and the losses were counted
+        long dropped = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (dropped == 0 && System.nanoTime() < deadline) {
+            MetricsResponse m = received.poll(1, TimeUnit.SECONDS);
+            if (m != null && m.hasPerformanceData()) {
+                dropped = m.getPerformanceData().getDroppedFrames();
+            }
+        }
+        assertThat(dropped).as("frames lost while not reading are counted").isGreaterThan(20);
+        call.cancel("done", null);
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.trainscope.app;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A Python client (Debian's python3-grpcio) receives the stream and pauses and resumes through it. */
 class PythonClientTest {

@@ -129,6 +129,15 @@ public final class TrainingGate {
     }
 
     /**
+     * Runs queued commands without parking, for long work between two steps (an evaluation
+     * pass): a pause asked for meanwhile is acknowledged at once and parks at the next
+     * {@link #awaitStep}, before any further step.
+     */
+    public void serveWithinStep(long step) {
+        runPending(step);
+    }
+
+    /**
      * After training ends, the training thread keeps answering commands here (for model
      * reads and the like) until {@link #close()}.
      */

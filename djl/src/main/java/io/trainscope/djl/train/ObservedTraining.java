@@ -201,7 +201,7 @@ public final class ObservedTraining implements Runnable {
         OptionalDouble validationLoss = OptionalDouble.empty();
         OptionalDouble validationAccuracy = OptionalDouble.empty();
         if (options.validate() && test.size() > 0) {
-            double[] result = evaluate(trainer, test);
+            double[] result = evaluate(trainer, test, () -> experiment.gate().serveWithinStep(step));
             validationLoss = OptionalDouble.of(result[0]);
             validationAccuracy = OptionalDouble.of(result[1]);
         }
@@ -213,8 +213,8 @@ public final class ObservedTraining implements Runnable {
                 summary.averageLoss(), summary.averageAccuracy(), validationAccuracy);
     }
 
-    /** Mean loss and accuracy over a whole split, without gradients. */
-    static double[] evaluate(Trainer trainer, ImageDataset data) {
+    /** Mean loss and accuracy over a whole split, without gradients; {@code betweenBatches} runs after each batch. */
+    static double[] evaluate(Trainer trainer, ImageDataset data, Runnable betweenBatches) {
         double lossSum = 0;
         long correct = 0;
         int per = data.pixelsPerImage();
@@ -232,6 +232,7 @@ public final class ObservedTraining implements Runnable {
                 lossSum += logits.logSoftmax(1).mul(y.oneHot(data.classCount())).sum().neg().getFloat();
                 correct += logits.argMax(1).eq(y).sum().getLong();
             }
+            betweenBatches.run();
         }
         return new double[] {lossSum / data.size(), (double) correct / data.size()};
     }

@@ -1,4 +1,4 @@
-package io.trainscope.app;
+package io.trainscope.server;
 
 import io.trainscope.core.Experiment;
 import io.trainscope.core.RunDescription;
@@ -7,8 +7,6 @@ import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.model.ReferenceModels;
 import io.trainscope.djl.train.ObservedTraining;
 import io.trainscope.djl.train.TrainingOptions;
-import io.trainscope.server.ServerSettings;
-import io.trainscope.server.TrainscopeServer;
 
 /**
  * A running training with its server: the experiment, the training thread and the port,

@@ -1,0 +1,80 @@
+package io.trainscope.bench;
+
+import io.trainscope.djl.data.DemoData;
+import io.trainscope.djl.train.TrainingOptions;
+import io.trainscope.server.ServerSettings;
+import io.trainscope.server.TrainingSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * What watching costs: training steps/s with the whole observatory on (per-sample statistics,
+ * frames, scalars, a subscriber receiving the stream over gRPC) against the same loop with it
+ * off, alternating blocks of steps in one run so machine noise hits both alike.
+ */
+@Command(name = "overhead", mixinStandardHelpOptions = true,
+        description = "Training steps/s with the observatory on against off, in one run.")
+final class OverheadBenchmark implements Callable<Integer> {
+
+    @Option(names = "--block-steps", defaultValue = "300", description = "Steps per block (default: ${DEFAULT-VALUE}).")
+    int blockSteps;
+
+    @Option(names = "--blocks", defaultValue = "8", description = "Blocks of each kind (default: ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--warmup-steps", defaultValue = "300", description = "Steps before measuring (default: ${DEFAULT-VALUE}).")
+    int warmupSteps;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoData.Choice data = DemoData.choose(Optional.empty());
+        try (TrainingSession session = TrainingSession.start(data.train(), data.test(),
+                TrainingOptions.epochs(100).withValidation(false), 64, 1e-3f, false, ServerSettings.loopback());
+                StreamProbe subscriber = new StreamProbe(session.server().port())) {
+            subscriber.awaitFirstFrame();
+            waitForSteps(session, warmupSteps);
+            List<Double> on = new ArrayList<>();
+            List<Double> off = new ArrayList<>();
+            for (int b = 0; b < blocks * 2; b++) {
+                boolean observing = b % 2 == 0;
+                session.training().setObserving(observing);
+                long fromStep = session.experiment().step();
+                long fromNanos = System.nanoTime();
+                waitForSteps(session, blockSteps);
+                double rate = (session.experiment().step() - fromStep) * 1e9 / (System.nanoTime() - fromNanos);
+                (observing ? on : off).add(rate);
+            }
+            session.training().setObserving(true);
+            double onMedian = median(on);
+            double offMedian = median(off);
+            System.out.println("| data | steps/s observatory on (median of blocks) | steps/s off | ratio on/off | blocks |");
+            System.out.println("|---|---|---|---|---|");
+            System.out.printf("| %s, batch 64 | %.1f | %.1f | %.3f | %d × %d steps each |%n", data.train().name(),
+                    onMedian, offMedian, onMedian / offMedian, blocks, blockSteps);
+            System.out.println();
+            System.out.println("on blocks:  " + format(on));
+            System.out.println("off blocks: " + format(off));
+        }
+        return 0;
+    }
+
+    private static void waitForSteps(TrainingSession session, long steps) throws InterruptedException {
+        long target = session.experiment().step() + steps;
+        while (session.experiment().step() < target) {
+            Thread.sleep(2);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String format(List<Double> values) {
+        return values.stream().map(v -> String.format("%.1f", v)).toList().toString();
+    }
+}
