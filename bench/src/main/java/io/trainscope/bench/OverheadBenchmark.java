@@ -6,7 +6,9 @@ import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,14 +41,26 @@ final class OverheadBenchmark implements Callable<Integer> {
             waitForSteps(session, warmupSteps);
             List<Double> on = new ArrayList<>();
             List<Double> off = new ArrayList<>();
+            Map<String, Long> cpuOn = new TreeMap<>();
+            Map<String, Long> cpuOff = new TreeMap<>();
+            long stepsOn = 0;
+            long stepsOff = 0;
             for (int b = 0; b < blocks * 2; b++) {
                 boolean observing = b % 2 == 0;
                 session.training().setObserving(observing);
                 long fromStep = session.experiment().step();
                 long fromNanos = System.nanoTime();
+                Map<String, Long> cpuBefore = ThreadCpu.snapshot();
                 waitForSteps(session, blockSteps);
-                double rate = (session.experiment().step() - fromStep) * 1e9 / (System.nanoTime() - fromNanos);
+                long steps = session.experiment().step() - fromStep;
+                double rate = steps * 1e9 / (System.nanoTime() - fromNanos);
+                ThreadCpu.add(observing ? cpuOn : cpuOff, ThreadCpu.minus(ThreadCpu.snapshot(), cpuBefore));
                 (observing ? on : off).add(rate);
+                if (observing) {
+                    stepsOn += steps;
+                } else {
+                    stepsOff += steps;
+                }
             }
             session.training().setObserving(true);
             double onMedian = median(on);
@@ -58,6 +72,16 @@ final class OverheadBenchmark implements Callable<Integer> {
             System.out.println();
             System.out.println("on blocks:  " + format(on));
             System.out.println("off blocks: " + format(off));
+            System.out.println();
+            System.out.println("| JVM thread group | CPU ms per step, on | CPU ms per step, off |");
+            System.out.println("|---|---|---|");
+            for (String group : cpuOn.keySet()) {
+                double a = cpuOn.get(group) / 1e6 / stepsOn;
+                double b = cpuOff.getOrDefault(group, 0L) / 1e6 / stepsOff;
+                if (a > 0.005 || b > 0.005) {
+                    System.out.printf("| %s | %.3f | %.3f |%n", group, a, b);
+                }
+            }
         }
         return 0;
     }

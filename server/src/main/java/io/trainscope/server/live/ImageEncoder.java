@@ -3,13 +3,8 @@ package io.trainscope.server.live;
 import com.google.protobuf.ByteString;
 import io.trainscope.core.live.FrameImage;
 import io.trainscope.proto.v1.ImageData;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * Turns frame images into {@link ImageData}: raw pixels are PNG-encoded once per sample id
@@ -49,34 +44,18 @@ final class ImageEncoder {
         return encoded;
     }
 
-    private static byte[] png(FrameImage.Raw raw) {
-        int w = raw.width();
-        int h = raw.height();
-        int plane = w * h;
+    /** Channel-major floats in [0, 1] to interleaved bytes, then PNG. */
+    static byte[] png(FrameImage.Raw raw) {
+        int plane = raw.width() * raw.height();
+        int channels = raw.channels() >= 3 ? 3 : 1;
         float[] px = raw.pixels();
-        BufferedImage image;
-        if (raw.channels() == 1) {
-            image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-            byte[] grey = new byte[plane];
-            for (int i = 0; i < plane; i++) {
-                grey[i] = (byte) toByte(px[i]);
+        byte[] samples = new byte[plane * channels];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < channels; c++) {
+                samples[i * channels + c] = (byte) toByte(px[c * plane + i]);
             }
-            image.getRaster().setDataElements(0, 0, w, h, grey);
-        } else {
-            image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            int[] rgb = new int[plane];
-            for (int i = 0; i < plane; i++) {
-                rgb[i] = toByte(px[i]) << 16 | toByte(px[plane + i]) << 8 | toByte(px[2 * plane + i]);
-            }
-            image.setRGB(0, 0, w, h, rgb, 0, w);
         }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PngEncoder.encode(raw.width(), raw.height(), channels, samples);
     }
 
     private static int toByte(float value) {
