@@ -27,6 +27,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
+    @Option(names = "--max-fps", defaultValue = "60",
+            description = "Batch frames (images) per second at most, 0 for every step (default: ${DEFAULT-VALUE})."
+                    + " Every step's loss and accuracy are streamed regardless.")
+    int maxFps;
+
     @Option(names = "--paused", description = "Start paused before the first step.")
     boolean paused;
 
@@ -47,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         DemoData.Choice data = DemoData.choose(Optional.ofNullable(this.data));
         System.out.println(data.explanation());
-        TrainingSession session = TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(epochs),
+        TrainingSession session = TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(epochs).withMaxFramesPerSecond(maxFps),
                 batchSize, learningRate, paused, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -88,7 +88,10 @@ class LiveStreamGrpcTest {
     @Test
     void aSubscriberThatStopsReadingLosesFramesButNeverSlowsTraining() throws Exception {
         BlockingQueue<MetricsResponse> received = new LinkedBlockingQueue<>();
-        ClientCall<SubscribeRequest, MetricsResponse> call = channel.newCall(MetricsServiceGrpc.getSubscribeMethod(),
+        // A fixed 64 KB window (no auto-tuning): what a client that stops reading can buffer.
+        ManagedChannel slowChannel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext()
+                .flowControlWindow(64 * 1024).build();
+        ClientCall<SubscribeRequest, MetricsResponse> call = slowChannel.newCall(MetricsServiceGrpc.getSubscribeMethod(),
                 CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
         call.start(new ClientCall.Listener<>() {
             @Override
@@ -117,6 +120,7 @@ class LiveStreamGrpcTest {
         }
         assertThat(dropped).as("frames lost while not reading are counted").isGreaterThan(20);
         call.cancel("done", null);
+        slowChannel.shutdownNow();
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.trainscope.core.Experiment;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.live.BatchFrame;
 import io.trainscope.core.live.FrameImage;
+import io.trainscope.core.live.FramePacer;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.samples.EpochSampler;
 import io.trainscope.djl.data.ImageDataset;
@@ -49,6 +50,7 @@ public final class ObservedTraining implements Runnable {
     private final ImageDataset train;
     private final ImageDataset test;
     private final TrainingOptions options;
+    private final FramePacer pacer;
     private volatile boolean observing = true;
 
     public ObservedTraining(Experiment experiment, Block block, ImageDataset train, ImageDataset test, TrainingOptions options) {
@@ -57,6 +59,7 @@ public final class ObservedTraining implements Runnable {
         this.train = requireNonNull(train, "train");
         this.test = requireNonNull(test, "test");
         this.options = requireNonNull(options, "options");
+        this.pacer = new FramePacer(options.maxFramesPerSecond());
     }
 
     /**
@@ -172,7 +175,7 @@ public final class ObservedTraining implements Runnable {
         float accuracy = (float) correct / n;
         experiment.feed().publish(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
                 experiment.hyperParameters().learningRate(), n));
-        if (experiment.feed().subscriberCount() > 0) {
+        if (experiment.feed().subscriberCount() > 0 && pacer.due(end)) {
             experiment.feed().publish(frame(indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1,
                     loss, accuracy));
         }

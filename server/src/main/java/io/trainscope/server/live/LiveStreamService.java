@@ -1,5 +1,6 @@
 package io.trainscope.server.live;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -159,8 +161,12 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
     }
 
     private FeedStreamer open(StreamObserver<MetricsResponse> response) {
+        // Drain on the call's own event loop: its writes then need no further hand-off, and a
+        // publish costs the training thread one wake-up of a thread that is awake anyway.
+        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+        Executor executor = ctx != null ? ctx.eventLoop() : streams;
         FeedStreamer[] holder = new FeedStreamer[1];
-        holder[0] = new FeedStreamer(experiment, messages, (ServerCallStreamObserver<MetricsResponse>) response, streams,
+        holder[0] = new FeedStreamer(experiment, messages, (ServerCallStreamObserver<MetricsResponse>) response, executor,
                 () -> active.remove(holder[0]));
         active.add(holder[0]);
         return holder[0];

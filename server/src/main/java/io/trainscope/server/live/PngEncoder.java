@@ -16,6 +16,9 @@ final class PngEncoder {
     private static final int GREY = 0;
     private static final int RGB = 2;
 
+    /** zlib state is large to set up; each stream thread keeps one. */
+    private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
+
     private PngEncoder() {}
 
     /** {@code channels} is 1 (grey) or 3 (RGB); {@code samples} is row-major, interleaved. */
@@ -28,7 +31,8 @@ final class PngEncoder {
         for (int y = 0; y < height; y++) {
             System.arraycopy(samples, y * stride, raw, y * (stride + 1) + 1, stride);
         }
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        Deflater deflater = DEFLATER.get();
+        deflater.reset();
         deflater.setInput(raw);
         deflater.finish();
         byte[] buffer = new byte[raw.length + 64];
@@ -39,7 +43,6 @@ final class PngEncoder {
             }
             compressed += deflater.deflate(buffer, compressed, buffer.length - compressed);
         }
-        deflater.end();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(compressed + 64);
         out.writeBytes(SIGNATURE);
