@@ -37,6 +37,12 @@ export class Charts {
     this.requestRedraw();
   }
 
+  /** Forgets every point (the server restarted). */
+  reset(): void {
+    this.cols = [[], [], [], [], []];
+    this.requestRedraw();
+  }
+
   private decimate(): void {
     const half = Math.floor(this.cols[0].length / 2);
     const keep = (_: number, i: number): boolean => i >= half || i % 2 === 0;

@@ -31,6 +31,12 @@ export class EpochTable {
     row.title = `step ${e.globalStep}, ${e.batches} batches`;
   }
 
+  /** Forgets every row (the server restarted). */
+  reset(): void {
+    this.rows.clear();
+    this.body.replaceChildren();
+  }
+
   /** Keeps rows ordered by epoch even if they arrive out of order. */
   private firstRowAfter(epoch: number): HTMLTableRowElement | null {
     for (const row of this.body.rows) if (Number(row.dataset.epoch) > epoch) return row;

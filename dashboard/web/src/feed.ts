@@ -8,6 +8,8 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting";
 export interface FeedHandlers {
   onMessage(msg: MetricsResponse): void;
   onState(state: ConnectionState, detail: string): void;
+  /** The server is a new instance (it restarted): drop everything shown; a full replay follows. */
+  onReset(): void;
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -18,6 +20,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Runs forever. Durable messages (sequence > 0) are delivered once each, in order. */
 export async function runFeed(client: MetricsClient, handlers: FeedHandlers): Promise<never> {
   let lastSequence = 0n;
+  let instanceId = "";
   let backoff = MIN_BACKOFF_MS;
   handlers.onState("connecting", "");
   for (;;) {
@@ -29,6 +32,13 @@ export async function runFeed(client: MetricsClient, handlers: FeedHandlers): Pr
       handlers.onState("connected", "");
     };
     try {
+      // Sequence numbers belong to one server instance: after a restart, start over.
+      const session = await client.registerTrainingSession({ clientName: "trainscope-dashboard" });
+      if (instanceId !== "" && session.instanceId !== instanceId) {
+        lastSequence = 0n;
+        handlers.onReset();
+      }
+      instanceId = session.instanceId;
       const stream = client.subscribe(
         { afterSequence: lastSequence, skipBatchFrames: false },
         { onHeader: markConnected },

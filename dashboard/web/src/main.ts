@@ -93,5 +93,12 @@ async function register(): Promise<void> {
 }
 
 void register().then(() =>
-  runFeed(client, { onMessage: dispatch, onState: header.showConnection }),
+  runFeed(client, {
+    onMessage: dispatch,
+    onState: header.showConnection,
+    onReset: () => {
+      charts.reset();
+      epochs.reset();
+    },
+  }),
 );

@@ -22,19 +22,21 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void open() throws Exception {
-        session = LiveRun.demo();
         browser = Browser.open();
-        browser.get(session.server().url());
     }
 
     @AfterEach
     void close() throws Exception {
         browser.quit();
-        session.close();
+        if (session != null) {
+            session.close();
+        }
     }
 
     @Test
     void tilesAndFpsUpdateLiveAndPauseAndResumeActAtTheNextStep() throws Exception {
+        session = LiveRun.demo();
+        browser.get(session.server().url());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
         wait.until(d -> tilesStep() > 0 && text("#fps").matches("[0-9.]+") && Double.parseDouble(text("#fps")) > 0);
         List<WebElement> tiles = browser.findElements(By.cssSelector("#tiles .tile"));
@@ -69,20 +71,24 @@ class DashboardBrowserTest {
 
     @Test
     void withTokensThePageAsksForOneAndThenShowsTheTraining() throws Exception {
-        try (TrainingSession secured = LiveRun.shapes(AccessTokens.of("carol", "page-token"))) {
-            browser.get(secured.server().url());
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
-            wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
-            assertThat(browser.findElement(By.id("tiles")).getAttribute("data-step")).isNullOrEmpty();
-            browser.findElement(By.id("token-input")).sendKeys("wrong");
-            browser.findElement(By.id("token-submit")).click();
-            wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
-            browser.findElement(By.id("token-input")).clear();
-            browser.findElement(By.id("token-input")).sendKeys("page-token");
-            browser.findElement(By.id("token-submit")).click();
+        session = LiveRun.shapes(AccessTokens.of("carol", "page-token"), false);
+        browser.get(session.server().url());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
+        wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
+        assertThat(browser.findElement(By.id("tiles")).getAttribute("data-step")).isNullOrEmpty();
+        browser.findElement(By.id("token-input")).sendKeys("wrong");
+        browser.findElement(By.id("token-submit")).click();
+        wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed()
+                && text("#token-hint").contains("rejected")); // asked again, not the first prompt
+        browser.findElement(By.id("token-input")).clear();
+        browser.findElement(By.id("token-input")).sendKeys("page-token");
+        browser.findElement(By.id("token-submit")).click();
+        try {
             wait.until(d -> tilesStep() > 0 && text("#status").equals("RUNNING"));
-            assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isFalse();
+        } finally {
+            Browser.screenshot(browser, "dashboard-token");
         }
+        assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isFalse();
     }
 
     private long tilesStep() {

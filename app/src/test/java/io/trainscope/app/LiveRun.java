@@ -16,10 +16,14 @@ final class LiveRun {
 
     private LiveRun() {}
 
-    /** A quick real training on the generated shapes, served on an ephemeral loopback port. */
-    static TrainingSession shapes(AccessTokens tokens) {
+    /**
+     * A quick real training on the generated shapes, served on an ephemeral loopback port.
+     * One process trains one model at a time (PyTorch's gradient recording is process-wide):
+     * a second session in a test that already trains must start {@code paused}.
+     */
+    static TrainingSession shapes(AccessTokens tokens, boolean paused) {
         return TrainingSession.start(GeneratedShapes.create("shapes/train", 20_000, 1),
-                GeneratedShapes.create("shapes/test", 500, 2), TrainingOptions.epochs(20), 32, 1e-3f, false,
+                GeneratedShapes.create("shapes/test", 500, 2), TrainingOptions.epochs(20), 32, 1e-3f, paused,
                 ServerSettings.loopback().withTokens(tokens));
     }
 

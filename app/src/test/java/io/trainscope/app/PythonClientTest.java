@@ -16,7 +16,7 @@ class PythonClientTest {
 
     @Test
     void pythonReceivesFramesAndPausesAndResumesWithAToken() throws Exception {
-        try (TrainingSession session = LiveRun.shapes(AccessTokens.of("python", "py-token"))) {
+        try (TrainingSession session = LiveRun.shapes(AccessTokens.of("python", "py-token"), false)) {
             LiveRun.await("training runs", () -> session.experiment().step() > 5, 60);
             ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(),
                     "--port", String.valueOf(session.server().port()), "--token", "py-token")

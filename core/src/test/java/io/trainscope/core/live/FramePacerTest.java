@@ -36,6 +36,32 @@ class FramePacerTest {
     }
 
     @Test
+    void stepsSomewhatFasterThanTheRateStillGiveTheFullRate() {
+        FramePacer pacer = new FramePacer(60);
+        int frames = 0;
+        for (long t = 0; t < 10_000 * MS; t += 13 * MS) { // 77 steps/s for ten seconds
+            if (pacer.due(t)) {
+                frames++;
+            }
+        }
+        assertThat(frames).isBetween(595, 605);
+    }
+
+    @Test
+    void afterAPauseAtMostOneExtraFrameCatchesUp() {
+        FramePacer pacer = new FramePacer(60);
+        pacer.due(0);
+        long t = 10_000 * MS; // ten seconds paused
+        int burst = 0;
+        for (int i = 0; i < 5; i++, t += MS) {
+            if (pacer.due(t)) {
+                burst++;
+            }
+        }
+        assertThat(burst).isEqualTo(2);
+    }
+
+    @Test
     void zeroMeansEveryStep() {
         FramePacer pacer = new FramePacer(0);
         for (int i = 0; i < 100; i++) {

@@ -42,6 +42,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
     private final ExecutorService streams = Executors.newFixedThreadPool(4, daemonThreads("trainscope-stream"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemonThreads("trainscope-heartbeat"));
     private final Set<FeedStreamer> active = ConcurrentHashMap.newKeySet();
+    private final String instanceId = UUID.randomUUID().toString();
 
     public LiveStreamService(Experiment experiment) {
         this.experiment = experiment;
@@ -57,6 +58,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
                 .setStatus(LiveMessages.status(experiment.status()))
                 .setGlobalStep(experiment.step())
                 .setLatestSequence(experiment.feed().log().latestSequence())
+                .setInstanceId(instanceId)
                 .build());
         response.onCompleted();
     }
