@@ -17,8 +17,10 @@ export class Charts {
   private readonly loss: uPlot;
   private readonly accuracy: uPlot;
   private frameRequested = false;
+  private readonly lossEl: HTMLElement;
 
   constructor(lossEl: HTMLElement, accuracyEl: HTMLElement) {
+    this.lossEl = lossEl;
     this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v));
     this.accuracy = makePlot(accuracyEl, "accuracy", "#4fc38a", (v) => `${(v * 100).toFixed(0)}%`, true);
   }
@@ -57,6 +59,7 @@ export class Charts {
       const [x, loss, lossEma, acc, accEma] = this.cols;
       this.loss.setData([x, loss, lossEma]);
       this.accuracy.setData([x, acc, accEma]);
+      this.lossEl.dataset.points = String(x.length); // what tests and curious users can read
     });
   }
 }

@@ -36,12 +36,21 @@ def stream_metrics(channel, metadata):
 
 
 def wait_for(responses, predicate, limit=5000):
+    return wait_for_all(responses, {"it": predicate}, limit)["it"]
+
+
+def wait_for_all(responses, predicates, limit=5000):
+    """The first message matching each predicate, in whatever order they arrive."""
+    found = {}
     for i, response in enumerate(responses):
-        if predicate(response):
-            return response
+        for name, predicate in predicates.items():
+            if name not in found and predicate(response):
+                found[name] = response
+        if len(found) == len(predicates):
+            return found
         if i > limit:
             break
-    raise AssertionError("expected message not received")
+    raise AssertionError("expected messages not received: " + ", ".join(set(predicates) - set(found)))
 
 
 def main():
@@ -72,11 +81,16 @@ def main():
     assert seen["images"] == 16, seen
 
     outbox.put(pb.MetricsRequest(control=pb.ControlCommand(action=pb.PAUSE, request_id="py-pause")))
-    ack = wait_for(responses, lambda r: r.HasField("control_ack") and r.control_ack.request_id == "py-pause").control_ack
+    # The acknowledgement (to us) and the status change (to everyone) may arrive in either order.
+    got = wait_for_all(responses, {
+        "ack": lambda r: r.HasField("control_ack") and r.control_ack.request_id == "py-pause",
+        "status": lambda r: r.HasField("status_update") and r.status_update.status == pb.PAUSED,
+    })
+    ack = got["ack"].control_ack
     assert ack.success and ack.status == pb.PAUSED, ack
     seen["paused_at"] = ack.effective_step
-    status = wait_for(responses, lambda r: r.HasField("status_update") and r.status_update.status == pb.PAUSED)
-    seen["status_paused_step"] = status.status_update.global_step
+    seen["status_paused_step"] = got["status"].status_update.global_step
+    assert seen["status_paused_step"] == seen["paused_at"], seen
 
     outbox.put(pb.MetricsRequest(control=pb.ControlCommand(action=pb.RESUME, request_id="py-resume")))
     ack = wait_for(responses, lambda r: r.HasField("control_ack") and r.control_ack.request_id == "py-resume").control_ack

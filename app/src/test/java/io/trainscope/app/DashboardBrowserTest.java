@@ -48,7 +48,10 @@ class DashboardBrowserTest {
             assertThat(tile.getAttribute("class")).containsAnyOf("correct", "wrong");
         });
         long firstTiles = tilesStep();
+        String firstPoints = browser.findElement(By.id("loss-chart")).getAttribute("data-points");
         wait.until(d -> tilesStep() > firstTiles + 5);
+        assertThat(Long.parseLong(browser.findElement(By.id("loss-chart")).getAttribute("data-points")))
+                .as("the loss curve grows").isGreaterThan(Long.parseLong(firstPoints));
         assertThat(text("#status")).isEqualTo("RUNNING");
         assertThat(text("#connection")).isEqualTo("connected");
         Browser.screenshot(browser, "dashboard-running");

@@ -16,28 +16,35 @@ import picocli.CommandLine.Option;
 /**
  * What watching costs: training steps/s with the whole observatory on (per-sample statistics,
  * frames, scalars, a subscriber receiving the stream over gRPC) against the same loop with it
- * off, alternating blocks of steps in one run so machine noise hits both alike.
+ * off, in one run. Short on and off blocks alternate, and each on block is compared with the
+ * off block next to it, so the machine's drift (large on a shared 2-core box) cancels out.
  */
 @Command(name = "overhead", mixinStandardHelpOptions = true,
         description = "Training steps/s with the observatory on against off, in one run.")
 final class OverheadBenchmark implements Callable<Integer> {
 
-    @Option(names = "--block-steps", defaultValue = "300", description = "Steps per block (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--block-steps", defaultValue = "60", description = "Steps per block (default: ${DEFAULT-VALUE}).")
     int blockSteps;
 
-    @Option(names = "--blocks", defaultValue = "8", description = "Blocks of each kind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--blocks", defaultValue = "40", description = "Blocks of each kind (default: ${DEFAULT-VALUE}).")
     int blocks;
 
     @Option(names = "--warmup-steps", defaultValue = "300", description = "Steps before measuring (default: ${DEFAULT-VALUE}).")
     int warmupSteps;
+
+    @Option(names = "--no-subscriber",
+            description = "Measure the training loop's own observation work alone, with nobody subscribed.")
+    boolean noSubscriber;
 
     @Override
     public Integer call() throws Exception {
         DemoData.Choice data = DemoData.choose(Optional.empty());
         try (TrainingSession session = TrainingSession.start(data.train(), data.test(),
                 TrainingOptions.epochs(100).withValidation(false), 64, 1e-3f, false, ServerSettings.loopback());
-                StreamProbe subscriber = new StreamProbe(session.server().port())) {
-            subscriber.awaitFirstFrame();
+                StreamProbe subscriber = noSubscriber ? null : new StreamProbe(session.server().port())) {
+            if (subscriber != null) {
+                subscriber.awaitFirstFrame();
+            }
             waitForSteps(session, warmupSteps);
             List<Double> on = new ArrayList<>();
             List<Double> off = new ArrayList<>();
@@ -65,10 +72,17 @@ final class OverheadBenchmark implements Callable<Integer> {
             session.training().setObserving(true);
             double onMedian = median(on);
             double offMedian = median(off);
-            System.out.println("| data | steps/s observatory on (median of blocks) | steps/s off | ratio on/off | blocks |");
+            List<Double> paired = new ArrayList<>();
+            for (int i = 0; i < on.size(); i++) {
+                paired.add(on.get(i) / off.get(i));
+            }
+            double[] sortedPairs = paired.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.println("| data | steps/s on (median) | steps/s off (median) | ratio on/off: median of adjacent pairs"
+                    + " (interquartile range) | blocks |");
             System.out.println("|---|---|---|---|---|");
-            System.out.printf("| %s, batch 64 | %.1f | %.1f | %.3f | %d × %d steps each |%n", data.train().name(),
-                    onMedian, offMedian, onMedian / offMedian, blocks, blockSteps);
+            System.out.printf("| %s, batch 64 | %.1f | %.1f | %.3f (%.3f–%.3f) | %d pairs × %d steps |%n",
+                    data.train().name() + (noSubscriber ? ", nobody subscribed" : ""), onMedian, offMedian, median(paired), sortedPairs[sortedPairs.length / 4],
+                    sortedPairs[sortedPairs.length * 3 / 4], blocks, blockSteps);
             System.out.println();
             System.out.println("on blocks:  " + format(on));
             System.out.println("off blocks: " + format(off));

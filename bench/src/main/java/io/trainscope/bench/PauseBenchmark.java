@@ -8,6 +8,7 @@ import io.trainscope.proto.v1.ControlAck;
 import io.trainscope.proto.v1.ControlAction;
 import io.trainscope.proto.v1.ControlCommand;
 import io.trainscope.proto.v1.MetricsServiceGrpc;
+import io.trainscope.proto.v1.SessionInfo;
 import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
 import java.util.Optional;
@@ -31,6 +32,7 @@ final class PauseBenchmark implements Callable<Integer> {
                 1e-3f, false, ServerSettings.loopback())) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
             var stub = MetricsServiceGrpc.newBlockingStub(channel);
+            stub.registerTrainingSession(SessionInfo.getDefaultInstance()); // connect before measuring
             while (session.experiment().step() < 200) {
                 Thread.sleep(10);
             }

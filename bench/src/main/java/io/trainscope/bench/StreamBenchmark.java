@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,14 +35,14 @@ final class StreamBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.println("| source | subscribers | frames/s per subscriber (min–max) | latency p50 ms | p90 ms | p99 ms | max ms | MB/s per subscriber | dropped at server |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| source | subscribers | steps/s produced | frames/s per subscriber (min–max) | latency p50 ms | p90 ms | p99 ms | max ms | MB/s per subscriber | dropped at server |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         if (only == null || only.equals("synthetic")) {
             for (int n : subscribers) {
                 try (SyntheticProducer producer = new SyntheticProducer(fps);
                         TrainscopeServer server = TrainscopeServer.start(producer.experiment, ServerSettings.loopback())) {
                     measure(String.format("synthetic %d fps, 16×256² JPEG (%.0f KB each)", fps,
-                            producer.averageImageBytes() / 1024), server.port(), n);
+                            producer.averageImageBytes() / 1024), server.port(), n, producer.experiment::step);
                 }
             }
         }
@@ -50,14 +51,15 @@ final class StreamBenchmark implements Callable<Integer> {
             for (int n : subscribers) {
                 try (TrainingSession session = TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(50),
                         64, 1e-3f, false, ServerSettings.loopback())) {
-                    measure("demo (" + data.train().name() + ", batch 64)", session.server().port(), n);
+                    measure("demo (" + data.train().name() + ", batch 64, frames paced at ≤ 60/s)", session.server().port(), n,
+                            session.experiment()::step);
                 }
             }
         }
         return 0;
     }
 
-    private void measure(String source, int port, int subscriberCount) throws Exception {
+    private void measure(String source, int port, int subscriberCount, LongSupplier step) throws Exception {
         List<StreamProbe> probes = new ArrayList<>();
         try {
             for (int i = 0; i < subscriberCount; i++) {
@@ -70,7 +72,10 @@ final class StreamBenchmark implements Callable<Integer> {
             long start = StreamProbe.nowMicros();
             long end = start + seconds * 1_000_000L;
             probes.forEach(p -> p.measureBetween(start, end));
-            Thread.sleep(seconds * 1000L + 500);
+            long fromStep = step.getAsLong();
+            Thread.sleep(seconds * 1000L);
+            double stepsPerSecond = (step.getAsLong() - fromStep) / (double) seconds;
+            Thread.sleep(500);
             double minFps = Double.MAX_VALUE;
             double maxFps = 0;
             List<Double> all = new ArrayList<>();
@@ -87,8 +92,8 @@ final class StreamBenchmark implements Callable<Integer> {
                 dropped += p.droppedAtServer();
             }
             Percentiles latency = Percentiles.of(all.stream().mapToDouble(Double::doubleValue).toArray());
-            System.out.printf("| %s | %d | %.1f–%.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d |%n", source, subscriberCount,
-                    minFps, maxFps, latency.p50(), latency.p90(), latency.p99(), latency.max(),
+            System.out.printf("| %s | %d | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d |%n", source,
+                    subscriberCount, stepsPerSecond, minFps, maxFps, latency.p50(), latency.p90(), latency.p99(), latency.max(),
                     bytes / 1e6 / seconds / subscriberCount, dropped);
         } finally {
             probes.forEach(StreamProbe::close);

@@ -35,6 +35,20 @@ public final class LiveFeed {
         subscriptions.forEach(s -> s.offerFrame(frame));
     }
 
+    /**
+     * Publishes one training step: its durable scalars and, when not null, its frame, waking
+     * each subscriber once (a wake-up costs a thread hand-off, and this runs every step).
+     */
+    public void publishStep(LiveEvent.StepScalars scalars, BatchFrame frame) {
+        log.append(scalars);
+        if (frame == null) {
+            subscriptions.forEach(Subscription::wake);
+            return;
+        }
+        publishedFrames.incrementAndGet();
+        subscriptions.forEach(s -> s.offerFrame(frame));
+    }
+
     public void publish(PerformanceSample sample) {
         requireNonNull(sample, "sample");
         subscriptions.forEach(s -> s.offerPerformance(sample));

@@ -61,11 +61,9 @@ public final class Subscription implements AutoCloseable {
         return cursor;
     }
 
+    /** Offers a frame and wakes the consumer (also when it wants no frames: a step's scalars came with it). */
     void offerFrame(BatchFrame next) {
-        if (!wantsFrames) {
-            return;
-        }
-        if (frame.getAndSet(next) != null) {
+        if (wantsFrames && frame.getAndSet(next) != null) {
             droppedFrames.incrementAndGet();
         }
         onWake.run();

@@ -173,12 +173,11 @@ public final class ObservedTraining implements Runnable {
         tally.add(losses, correct);
         float loss = mean(losses);
         float accuracy = (float) correct / n;
-        experiment.feed().publish(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
-                experiment.hyperParameters().learningRate(), n));
-        if (experiment.feed().subscriberCount() > 0 && pacer.due(end)) {
-            experiment.feed().publish(frame(indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1,
-                    loss, accuracy));
-        }
+        BatchFrame frame = experiment.feed().subscriberCount() > 0 && pacer.due(end)
+                ? frame(indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1, loss, accuracy)
+                : null;
+        experiment.feed().publishStep(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
+                experiment.hyperParameters().learningRate(), n), frame);
     }
 
     private BatchFrame frame(int[] indices, float[] pixels, long[] labels, long[] predictions, float[] confidences,

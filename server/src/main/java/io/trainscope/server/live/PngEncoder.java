@@ -16,6 +16,8 @@ final class PngEncoder {
     private static final int GREY = 0;
     private static final int RGB = 2;
 
+    /** Images up to this many bytes are stored uncompressed: a few KB more per frame costs less than deflating. */
+    private static final int STORE_BELOW_BYTES = 16 * 1024;
     /** zlib state is large to set up; each stream thread keeps one. */
     private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
 
@@ -33,6 +35,7 @@ final class PngEncoder {
         }
         Deflater deflater = DEFLATER.get();
         deflater.reset();
+        deflater.setLevel(raw.length < STORE_BELOW_BYTES ? Deflater.NO_COMPRESSION : Deflater.BEST_SPEED);
         deflater.setInput(raw);
         deflater.finish();
         byte[] buffer = new byte[raw.length + 64];
