@@ -12,8 +12,24 @@ const HEIGHT = 220;
 /** Columns: step, loss, smoothed loss, accuracy, smoothed accuracy. */
 type Columns = [number[], number[], number[], number[], number[]];
 
+/** Exponential moving average with TensorBoard's debiasing, so early points follow the data. */
+class Smoother {
+  private average = 0;
+  private count = 0;
+
+  next(value: number): number {
+    if (Number.isFinite(value)) {
+      this.average += EMA_ALPHA * (value - this.average);
+      this.count++;
+    }
+    return this.count === 0 ? value : this.average / (1 - Math.pow(1 - EMA_ALPHA, this.count));
+  }
+}
+
 export class Charts {
   private cols: Columns = [[], [], [], [], []];
+  private lossSmoother = new Smoother();
+  private accuracySmoother = new Smoother();
   private readonly loss: uPlot;
   private readonly accuracy: uPlot;
   private frameRequested = false;
@@ -32,9 +48,9 @@ export class Charts {
     if (n > 0 && step <= x[n - 1]!) return; // steps only grow within a run
     x.push(step);
     loss.push(s.loss);
-    lossEma.push(n === 0 ? s.loss : ema(lossEma[n - 1]!, s.loss));
+    lossEma.push(this.lossSmoother.next(s.loss));
     acc.push(s.accuracy);
-    accEma.push(n === 0 ? s.accuracy : ema(accEma[n - 1]!, s.accuracy));
+    accEma.push(this.accuracySmoother.next(s.accuracy));
     if (x.length > MAX_POINTS) this.decimate();
     this.requestRedraw();
   }
@@ -42,6 +58,8 @@ export class Charts {
   /** Forgets every point (the server restarted). */
   reset(): void {
     this.cols = [[], [], [], [], []];
+    this.lossSmoother = new Smoother();
+    this.accuracySmoother = new Smoother();
     this.requestRedraw();
   }
 
@@ -64,9 +82,6 @@ export class Charts {
   }
 }
 
-function ema(previous: number, value: number): number {
-  return Number.isFinite(value) ? previous + EMA_ALPHA * (value - previous) : previous;
-}
 
 function formatLoss(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
