@@ -57,11 +57,11 @@ final class OverheadBenchmark implements Callable<Integer> {
                 session.training().setObserving(observing);
                 long fromStep = session.experiment().step();
                 long fromNanos = System.nanoTime();
-                Map<String, Long> cpuBefore = ThreadCpu.snapshot();
+                ThreadCpu cpuBefore = ThreadCpu.snapshot();
                 waitForSteps(session, blockSteps);
                 long steps = session.experiment().step() - fromStep;
                 double rate = steps * 1e9 / (System.nanoTime() - fromNanos);
-                ThreadCpu.add(observing ? cpuOn : cpuOff, ThreadCpu.minus(ThreadCpu.snapshot(), cpuBefore));
+                ThreadCpu.add(observing ? cpuOn : cpuOff, ThreadCpu.snapshot().since(cpuBefore));
                 (observing ? on : off).add(rate);
                 if (observing) {
                     stepsOn += steps;

@@ -3,6 +3,7 @@ package io.trainscope.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,24 +12,33 @@ final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** CPU nanoseconds and group of one thread. */
+    private record Sample(String group, long cpuNanos) {}
+
+    private final Map<Long, Sample> byThread = new HashMap<>();
+
     private ThreadCpu() {}
 
-    /** Nanoseconds of CPU per thread group, as of now. */
-    static Map<String, Long> snapshot() {
-        Map<String, Long> byGroup = new TreeMap<>();
+    static ThreadCpu snapshot() {
+        ThreadCpu s = new ThreadCpu();
         for (long id : THREADS.getAllThreadIds()) {
             ThreadInfo info = THREADS.getThreadInfo(id);
             long cpu = THREADS.getThreadCpuTime(id);
-            if (info != null && cpu > 0) {
-                byGroup.merge(group(info.getThreadName()), cpu, Long::sum);
+            if (info != null && cpu >= 0) {
+                s.byThread.put(id, new Sample(group(info.getThreadName()), cpu));
             }
         }
-        return byGroup;
+        return s;
     }
 
-    static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+    /** CPU used since {@code before} per group, counting threads alive at both moments (or started since). */
+    Map<String, Long> since(ThreadCpu before) {
         Map<String, Long> delta = new TreeMap<>();
-        after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+        byThread.forEach((id, now) -> {
+            Sample then = before.byThread.get(id);
+            long used = then == null ? now.cpuNanos() : now.cpuNanos() - then.cpuNanos();
+            delta.merge(now.group(), Math.max(0, used), Long::sum);
+        });
         return delta;
     }
 
