@@ -35,6 +35,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--paused", description = "Start paused before the first step.")
     boolean paused;
 
+    @Option(names = "--run-dir", defaultValue = "runs/demo",
+            description = "The run's directory: its audit log (audit.jsonl), later its database and checkpoints"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Path runDirectory;
+
     @Option(names = "--host", description = "Address to listen on (default: GRPC_BACKEND_HOST or 0.0.0.0).")
     String host;
 
@@ -53,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoData.Choice data = DemoData.choose(Optional.ofNullable(this.data));
         System.out.println(data.explanation());
         TrainingSession session = TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(epochs).withMaxFramesPerSecond(maxFps),
-                batchSize, learningRate, paused, settings);
+                batchSize, learningRate, paused, settings, runDirectory);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 session.close();

@@ -7,6 +7,9 @@ import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -24,14 +27,24 @@ final class LiveRun {
     static TrainingSession shapes(AccessTokens tokens, boolean paused) {
         return TrainingSession.start(GeneratedShapes.create("shapes/train", 20_000, 1),
                 GeneratedShapes.create("shapes/test", 500, 2), TrainingOptions.epochs(20), 32, 1e-3f, paused,
-                ServerSettings.loopback().withTokens(tokens));
+                ServerSettings.loopback().withTokens(tokens), runDirectory());
     }
 
     /** The demo's own training (Fashion-MNIST when installed), served on an ephemeral loopback port. */
     static TrainingSession demo() throws IOException {
         DemoData.Choice data = DemoData.choose(Optional.empty());
         return TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(10), 64, 1e-3f, false,
-                ServerSettings.loopback());
+                ServerSettings.loopback(), runDirectory());
+    }
+
+    /** A fresh run directory under the build's target folder. */
+    static Path runDirectory() {
+        try {
+            Files.createDirectories(Path.of("target/runs"));
+            return Files.createTempDirectory(Path.of("target/runs"), "run-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {

@@ -40,7 +40,7 @@ final class OverheadBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoData.Choice data = DemoData.choose(Optional.empty());
         try (TrainingSession session = TrainingSession.start(data.train(), data.test(),
-                TrainingOptions.epochs(100).withValidation(false), 64, 1e-3f, false, ServerSettings.loopback());
+                TrainingOptions.epochs(100).withValidation(false), 64, 1e-3f, false, ServerSettings.loopback(), BenchRuns.directory());
                 StreamProbe subscriber = noSubscriber ? null : new StreamProbe(session.server().port())) {
             if (subscriber != null) {
                 subscriber.awaitFirstFrame();

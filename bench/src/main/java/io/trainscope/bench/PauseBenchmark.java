@@ -29,7 +29,7 @@ final class PauseBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoData.Choice data = DemoData.choose(Optional.empty());
         try (TrainingSession session = TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(100), 64,
-                1e-3f, false, ServerSettings.loopback())) {
+                1e-3f, false, ServerSettings.loopback(), BenchRuns.directory())) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
             var stub = MetricsServiceGrpc.newBlockingStub(channel);
             stub.registerTrainingSession(SessionInfo.getDefaultInstance()); // connect before measuring

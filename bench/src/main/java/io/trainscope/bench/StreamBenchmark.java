@@ -50,7 +50,7 @@ final class StreamBenchmark implements Callable<Integer> {
             DemoData.Choice data = DemoData.choose(Optional.empty());
             for (int n : subscribers) {
                 try (TrainingSession session = TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(50),
-                        64, 1e-3f, false, ServerSettings.loopback())) {
+                        64, 1e-3f, false, ServerSettings.loopback(), BenchRuns.directory())) {
                     measure("demo (" + data.train().name() + ", batch 64, frames paced at ≤ 60/s)", session.server().port(), n,
                             session.experiment()::step);
                 }

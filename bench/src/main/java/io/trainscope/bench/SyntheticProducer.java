@@ -35,7 +35,7 @@ final class SyntheticProducer implements AutoCloseable {
     static final int SIDE = 256;
 
     final Experiment experiment = new Experiment(new RunDescription("synthetic", "synthetic-jpeg", 1, IMAGES, 1e-3f, 0, 0,
-            List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), "none"), false);
+            List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), "none"), false, BenchRuns.directory());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final List<byte[]> pool;
     private long step;

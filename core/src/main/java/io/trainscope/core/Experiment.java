@@ -2,6 +2,7 @@ package io.trainscope.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.trainscope.core.audit.AuditLog;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.control.TrainingGate;
@@ -9,6 +10,7 @@ import io.trainscope.core.hparams.LiveHyperParameters;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.LiveFeed;
 import io.trainscope.core.live.StepMeter;
+import java.nio.file.Path;
 
 /**
  * One training run and everything that observes or steers it, wired explicitly: the gate
@@ -25,13 +27,18 @@ public final class Experiment {
     private final LiveHyperParameters hyperParameters;
     private final StepMeter meter = new StepMeter();
     private final Steering steering;
+    private final Path runDirectory;
+    private final AuditLog audit;
     private volatile RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
     private volatile long step;
     private volatile int epoch;
 
-    public Experiment(RunDescription description, boolean startPaused) {
+    /** A run whose files ({@code audit.jsonl}, later its database and checkpoints) live in {@code runDirectory}. */
+    public Experiment(RunDescription description, boolean startPaused, Path runDirectory) {
         this.description = requireNonNull(description, "description");
+        this.runDirectory = requireNonNull(runDirectory, "runDirectory");
+        this.audit = AuditLog.open(runDirectory.resolve("audit.jsonl"));
         this.hyperParameters = new LiveHyperParameters(description.learningRate(), description.batchSize());
         this.gate = new TrainingGate(startPaused);
         this.steering = new Steering(this);
@@ -65,6 +72,15 @@ public final class Experiment {
     public void stepCompleted(long completedSteps, int currentEpoch) {
         step = completedSteps;
         epoch = currentEpoch;
+    }
+
+    public Path runDirectory() {
+        return runDirectory;
+    }
+
+    /** The run's record of user actions. */
+    public AuditLog audit() {
+        return audit;
     }
 
     public TrainingGate gate() {

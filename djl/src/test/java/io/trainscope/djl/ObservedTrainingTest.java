@@ -14,22 +14,26 @@ import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.model.ReferenceModels;
 import io.trainscope.djl.train.ObservedTraining;
 import io.trainscope.djl.train.TrainingOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ObservedTrainingTest {
 
     private final ImageDataset train = GeneratedShapes.create("shapes/train", 4_000, 1);
     private final ImageDataset test = GeneratedShapes.create("shapes/test", 500, 2);
+    @TempDir
+    Path runDirectory;
     private Experiment experiment;
     private Thread thread;
 
     private void start(TrainingOptions options, boolean paused) {
         experiment = new Experiment(new RunDescription("small-cnn", train.name(), options.epochs(), 32, 1e-3f,
-                train.size() / 32, train.size(), train.classNames(), "adam"), paused);
+                train.size() / 32, train.size(), train.classNames(), "adam"), paused, runDirectory);
         thread = new Thread(new ObservedTraining(experiment, ReferenceModels.smallCnn(10), train, test, options),
                 "trainscope-training");
         thread.start();

@@ -7,6 +7,7 @@ import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.model.ReferenceModels;
 import io.trainscope.djl.train.ObservedTraining;
 import io.trainscope.djl.train.TrainingOptions;
+import java.nio.file.Path;
 
 /**
  * A running training with its server: the experiment, the training thread and the port,
@@ -33,11 +34,11 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Starts serving, then training, on {@code train}. */
     public static TrainingSession start(ImageDataset train, ImageDataset test, TrainingOptions options, int batchSize,
-            float learningRate, boolean startPaused, ServerSettings settings) {
+            float learningRate, boolean startPaused, ServerSettings settings, Path runDirectory) {
         int stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
         RunDescription description = new RunDescription("small-cnn", train.name(), options.epochs(), batchSize,
                 learningRate, stepsPerEpoch, train.size(), train.classNames(), "adam");
-        Experiment experiment = new Experiment(description, startPaused);
+        Experiment experiment = new Experiment(description, startPaused, runDirectory);
         TrainscopeServer server = TrainscopeServer.start(experiment, settings);
         ObservedTraining training = new ObservedTraining(experiment, ReferenceModels.smallCnn(train.classCount()), train,
                 test, options);
@@ -71,5 +72,6 @@ public final class TrainingSession implements AutoCloseable {
         trainingThread.join(30_000);
         performance.close();
         server.close();
+        experiment.audit().close();
     }
 }

@@ -11,6 +11,7 @@ import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.trainscope.core.Experiment;
 import io.trainscope.server.auth.TokenAuthInterceptor;
+import io.trainscope.server.experiment.ExperimentServiceImpl;
 import io.trainscope.server.live.LiveStreamService;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,7 +53,8 @@ public final class TrainscopeServer implements AutoCloseable {
                 .enableUnframedRequests(true)
                 .maxRequestMessageLength(settings.maxMessageBytes())
                 .maxResponseMessageLength(settings.maxMessageBytes());
-        for (BindableService service : List.of(live, ProtoReflectionServiceV1.newInstance())) {
+        for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment),
+                ProtoReflectionServiceV1.newInstance())) {
             grpc.addService(service);
         }
         if (settings.tokens().enabled()) {

@@ -1,7 +1,12 @@
 package io.trainscope.core.control;
 
 import io.trainscope.core.Experiment;
+import io.trainscope.core.hparams.HyperParameterChange;
+import io.trainscope.core.hparams.HyperParameterUpdate;
 import io.trainscope.core.hparams.LiveHyperParameters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -84,6 +89,47 @@ public final class Steering {
         return whileAlive("change the batch size", () -> experiment.gate().submit(step -> {
             experiment.hyperParameters().setBatchSize(value, step);
             return Outcome.applied("Batch size set to " + value + " from step " + step, step);
+        }));
+    }
+
+    /**
+     * Applies hyperparameter changes and a run-state change together at the next step
+     * boundary: {@code training} false pauses, true resumes; {@code steps} (with or without
+     * {@code training}) runs that many steps, then pauses. Nothing changes when any part is bad.
+     */
+    public CompletableFuture<Outcome> change(HyperParameterUpdate update, Optional<Boolean> training,
+            Optional<Integer> steps) {
+        List<String> problems = new ArrayList<>(update.problems());
+        steps.filter(n -> n <= 0).ifPresent(n -> problems.add("steps to run must be positive, got " + n));
+        if (steps.isPresent() && training.equals(Optional.of(false))) {
+            problems.add("steps to run cannot go with is_training=false (pause)");
+        }
+        if (!problems.isEmpty()) {
+            return invalid(String.join("; ", problems));
+        }
+        if (update.isEmpty() && training.isEmpty() && steps.isEmpty()) {
+            return invalid("no hyperparameter given: set at least one field");
+        }
+        return whileAlive("change hyperparameters", () -> experiment.gate().submit(step -> {
+            TrainingGate gate = experiment.gate();
+            List<String> done = new ArrayList<>();
+            for (HyperParameterChange c : experiment.hyperParameters().apply(update, step)) {
+                done.add(c.name() + " " + c.oldValue() + " → " + c.newValue());
+            }
+            update.stepsToDo().ifPresent(n -> {
+                gate.pauseAtStep(n == 0 ? -1 : step + n);
+                done.add(n == 0 ? "no step budget" : "pausing after " + n + " more steps");
+            });
+            boolean pause = training.equals(Optional.of(false)) || update.evaluationMode().equals(Optional.of(true));
+            if (pause) {
+                gate.parkAt(step);
+                done.add("paused");
+            } else if (training.equals(Optional.of(true)) || steps.isPresent()) {
+                gate.unparkAt(step);
+                steps.ifPresent(n -> gate.pauseAtStep(step + n));
+                done.add(steps.map(n -> "running " + n + " steps, then pausing at step " + (step + n)).orElse("resumed"));
+            }
+            return Outcome.applied("Applied at step " + step + ": " + String.join(", ", done), step);
         }));
     }
 

@@ -36,8 +36,8 @@ public final class TrainingGate {
     private volatile boolean paused;
     private volatile boolean stopRequested;
     private volatile boolean closed;
-    /** Step at which to park on its own (run N steps); -1 for none. Training thread only. */
-    private long pauseAtStep = -1;
+    /** Step at which to park on its own (run N steps); -1 for none. Written on the training thread only. */
+    private volatile long pauseAtStep = -1;
 
     public TrainingGate(boolean startPaused) {
         this.paused = startPaused;
@@ -68,11 +68,7 @@ public final class TrainingGate {
     /** Parks the loop at the next step boundary; completes with that step. */
     public CompletableFuture<Long> pause() {
         return submit(step -> {
-            pauseAtStep = -1;
-            if (!paused) {
-                paused = true;
-                listeners.forEach(l -> l.paused(step));
-            }
+            parkAt(step);
             return step;
         });
     }
@@ -80,8 +76,7 @@ public final class TrainingGate {
     /** Unparks the loop; completes with the step from which training goes on. */
     public CompletableFuture<Long> resume() {
         return submit(step -> {
-            pauseAtStep = -1;
-            unpark(step);
+            unparkAt(step);
             return step;
         });
     }
@@ -92,10 +87,36 @@ public final class TrainingGate {
             throw new IllegalArgumentException("steps must be positive: " + steps);
         }
         return submit(step -> {
+            unparkAt(step);
             pauseAtStep = step + steps;
-            unpark(step);
             return step;
         });
+    }
+
+    /** Inside a {@link StepCommand}: park at this boundary (and forget any step budget). */
+    void parkAt(long step) {
+        pauseAtStep = -1;
+        if (!paused) {
+            paused = true;
+            listeners.forEach(l -> l.paused(step));
+        }
+    }
+
+    /** Inside a {@link StepCommand}: go on training from this boundary (and forget any step budget). */
+    void unparkAt(long step) {
+        pauseAtStep = -1;
+        unpark(step);
+    }
+
+    /** Inside a {@link StepCommand}: park by itself once {@code step} steps are done; -1 for never. */
+    void pauseAtStep(long step) {
+        pauseAtStep = step;
+    }
+
+    /** Steps left before the loop parks by itself, or -1 when there is no such budget. */
+    public long stepsLeft(long step) {
+        long at = pauseAtStep;
+        return at < 0 ? -1 : Math.max(0, at - step);
     }
 
     /** Ends the loop at the next step boundary; completes with that step. */

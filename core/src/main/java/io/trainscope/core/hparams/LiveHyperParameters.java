@@ -2,23 +2,35 @@ package io.trainscope.core.hparams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The hyperparameters a person may change while the model trains. Values are validated here;
- * setters are meant to be called on the training thread at a step boundary (through the
- * gate), and every applied change is recorded with its step.
+ * changes are applied on the training thread at a step boundary (through the gate), and every
+ * applied change is recorded with its step, so curves can mark where it happened.
  */
 public final class LiveHyperParameters {
 
     public static final int MAX_BATCH_SIZE = 4096;
 
+    private volatile String experimentName = "Anonymous";
     private volatile float learningRate;
     private volatile int batchSize;
+    private volatile int validationBatchSize = 500;
+    private volatile int testBatchSize = 500;
+    private volatile int fullEvalFrequency;
+    private volatile int checkpointFrequency;
+    private volatile boolean auditorMode;
+    private volatile boolean evaluationMode;
     private final List<HyperParameterChange> history = new ArrayList<>();
 
     public LiveHyperParameters(float learningRate, int batchSize) {
         this.learningRate = checkLearningRate(learningRate);
         this.batchSize = checkBatchSize(batchSize);
+    }
+
+    public String experimentName() {
+        return experimentName;
     }
 
     public float learningRate() {
@@ -29,16 +41,94 @@ public final class LiveHyperParameters {
         return batchSize;
     }
 
+    public int validationBatchSize() {
+        return validationBatchSize;
+    }
+
+    public int testBatchSize() {
+        return testBatchSize;
+    }
+
+    /** Steps between two full evaluations; 0 for never. */
+    public int fullEvalFrequency() {
+        return fullEvalFrequency;
+    }
+
+    /** Steps between two checkpoints; 0 for never. */
+    public int checkpointFrequency() {
+        return checkpointFrequency;
+    }
+
+    /** Audit: forward passes and statistics only, no optimizer step. */
+    public boolean auditorMode() {
+        return auditorMode;
+    }
+
+    public boolean evaluationMode() {
+        return evaluationMode;
+    }
+
+    public void setExperimentName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("experiment name must not be blank");
+        }
+        experimentName = name;
+    }
+
     public void setLearningRate(float value, long step) {
-        checkLearningRate(value);
-        record(step, "learning_rate", learningRate, value);
-        learningRate = value;
+        apply(HyperParameterUpdate.none().withLearningRate(value), step);
     }
 
     public void setBatchSize(int value, long step) {
-        checkBatchSize(value);
-        record(step, "batch_size", batchSize, value);
-        batchSize = value;
+        apply(HyperParameterUpdate.none().withBatchSize(value), step);
+    }
+
+    /**
+     * Applies every present value of {@code update} (training thread, at step boundary
+     * {@code step}) and returns the changes made. Throws, changing nothing, when any value is bad.
+     * The step budget ({@code stepsToDo}) belongs to the gate and is not applied here.
+     */
+    public synchronized List<HyperParameterChange> apply(HyperParameterUpdate update, long step) {
+        List<String> problems = update.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        List<HyperParameterChange> changes = new ArrayList<>();
+        update.learningRate().ifPresent(v -> {
+            changes.add(change(step, "learning_rate", learningRate, v));
+            learningRate = v;
+        });
+        update.batchSize().ifPresent(v -> {
+            changes.add(change(step, "batch_size", batchSize, v));
+            batchSize = v;
+        });
+        update.validationBatchSize().ifPresent(v -> {
+            changes.add(change(step, "val_batch_size", validationBatchSize, v));
+            validationBatchSize = v;
+        });
+        update.testBatchSize().ifPresent(v -> {
+            changes.add(change(step, "test_batch_size", testBatchSize, v));
+            testBatchSize = v;
+        });
+        update.fullEvalFrequency().ifPresent(v -> {
+            changes.add(change(step, "eval_frequency", fullEvalFrequency, v));
+            fullEvalFrequency = v;
+        });
+        update.checkpointFrequency().ifPresent(v -> {
+            changes.add(change(step, "checkpoint_frequency", checkpointFrequency, v));
+            checkpointFrequency = v;
+        });
+        update.auditorMode().ifPresent(v -> {
+            changes.add(change(step, "auditor_mode", auditorMode, v));
+            auditorMode = v;
+        });
+        update.evaluationMode().ifPresent(v -> {
+            changes.add(change(step, "evaluation_mode", evaluationMode, v));
+            evaluationMode = v;
+        });
+        history.addAll(changes);
+        return changes;
     }
 
     public synchronized List<HyperParameterChange> history() {
@@ -54,14 +144,18 @@ public final class LiveHyperParameters {
     }
 
     public static int checkBatchSize(int value) {
+        return checkBatchSize("batch size", value);
+    }
+
+    public static int checkBatchSize(String what, int value) {
         if (value < 1 || value > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("batch size must be between 1 and " + MAX_BATCH_SIZE + ", got " + value);
+            throw new IllegalArgumentException(what + " must be between 1 and " + MAX_BATCH_SIZE + ", got " + value);
         }
         return value;
     }
 
-    private synchronized void record(long step, String name, Object oldValue, Object newValue) {
-        history.add(new HyperParameterChange(step, name, String.valueOf(oldValue), String.valueOf(newValue),
-                System.currentTimeMillis()));
+    private static HyperParameterChange change(long step, String name, Object oldValue, Object newValue) {
+        return new HyperParameterChange(step, name, String.valueOf(oldValue), String.valueOf(newValue),
+                System.currentTimeMillis());
     }
 }

@@ -144,12 +144,17 @@ public final class ObservedTraining implements Runnable {
             NDArray y = scope.create(labels);
             NDArray logits;
             NDArray perSample;
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                perSample = logits.logSoftmax(1).mul(y.oneHot(train.classCount())).sum(new int[] {1}).neg();
-                collector.backward(perSample.mean());
+            if (experiment.hyperParameters().auditorMode()) { // audit: look, do not learn
+                logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                perSample = perSampleLoss(logits, y);
+            } else {
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                    perSample = perSampleLoss(logits, y);
+                    collector.backward(perSample.mean());
+                }
+                trainer.step();
             }
-            trainer.step();
             if (observing) {
                 losses = perSample.toFloatArray();
                 confidences = new float[n];
@@ -178,6 +183,10 @@ public final class ObservedTraining implements Runnable {
                 : null;
         experiment.feed().publishStep(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
                 experiment.hyperParameters().learningRate(), n), frame);
+    }
+
+    private NDArray perSampleLoss(NDArray logits, NDArray labels) {
+        return logits.logSoftmax(1).mul(labels.oneHot(train.classCount())).sum(new int[] {1}).neg();
     }
 
     private BatchFrame frame(int[] indices, float[] pixels, long[] labels, long[] predictions, float[] confidences,

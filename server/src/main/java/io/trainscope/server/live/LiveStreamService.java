@@ -5,8 +5,10 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.core.Experiment;
+import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.Steering;
 import io.trainscope.proto.v1.ControlAck;
+import io.trainscope.proto.v1.ControlAction;
 import io.trainscope.proto.v1.ControlCommand;
 import io.trainscope.proto.v1.MetricsRequest;
 import io.trainscope.proto.v1.MetricsResponse;
@@ -14,6 +16,9 @@ import io.trainscope.proto.v1.MetricsServiceGrpc;
 import io.trainscope.proto.v1.SessionInfo;
 import io.trainscope.proto.v1.SessionResponse;
 import io.trainscope.proto.v1.SubscribeRequest;
+import io.trainscope.server.auth.Callers;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -136,7 +141,14 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
                     "action must be one of PAUSE, RESUME, STOP, CHANGE_LEARNING_RATE, ADJUST_BATCH_SIZE; got "
                             + command.getActionValue(), experiment.step()));
         };
-        return outcome.orTimeout(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS).thenApply(o -> new Answer(o.result(),
+        String caller = Callers.current();
+        return outcome.orTimeout(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS).thenApplyAsync(o -> {
+            experiment.audit().record(new AuditEntry(Instant.now(), auditAction(command.getAction()),
+                    Map.of("learning_rate", String.valueOf(command.getLearningRate()),
+                            "batch_size", String.valueOf(command.getBatchSize())),
+                    caller, (o.success() ? "" : "refused: ") + o.message()));
+            return o;
+        }, streams).thenApply(o -> new Answer(o.result(),
                 ControlAck.newBuilder()
                         .setAction(command.getAction())
                         .setSuccess(o.success())
@@ -145,6 +157,16 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
                         .setRequestId(command.getRequestId())
                         .setStatus(LiveMessages.status(experiment.status()))
                         .build()));
+    }
+
+    private static String auditAction(ControlAction action) {
+        return switch (action) {
+            case PAUSE -> "pause";
+            case RESUME -> "resume";
+            case STOP -> "stop";
+            case CHANGE_LEARNING_RATE, ADJUST_BATCH_SIZE -> "hp_change";
+            default -> "control";
+        };
     }
 
     private static ControlAck failedAck(ControlCommand command, Throwable error) {

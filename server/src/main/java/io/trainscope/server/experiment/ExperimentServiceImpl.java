@@ -1,0 +1,125 @@
+package io.trainscope.server.experiment;
+
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.grpc.stub.StreamObserver;
+import io.trainscope.core.Experiment;
+import io.trainscope.core.audit.AuditEntry;
+import io.trainscope.core.control.Steering;
+import io.trainscope.core.hparams.HyperParameterUpdate;
+import io.trainscope.proto.weightslab.CommandResponse;
+import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
+import io.trainscope.proto.weightslab.HyperParameters;
+import io.trainscope.proto.weightslab.TrainerCommand;
+import io.trainscope.server.auth.Callers;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * WeightsLab's {@code ExperimentService} over one {@link Experiment}. Methods not implemented
+ * yet answer UNIMPLEMENTED (the generated base class), as WeightsLab's own server does for
+ * the methods it lacks.
+ */
+public final class ExperimentServiceImpl extends ExperimentServiceGrpc.ExperimentServiceImplBase {
+
+    private static final long STEP_BOUNDARY_TIMEOUT_SECONDS = 60;
+
+    private final Experiment experiment;
+
+    public ExperimentServiceImpl(Experiment experiment) {
+        this.experiment = experiment;
+    }
+
+    @Override
+    public void experimentCommand(TrainerCommand request, StreamObserver<CommandResponse> response) {
+        String caller = Callers.current();
+        // WeightsLab's order: the first write request present wins; otherwise it is a read.
+        if (request.hasRestartOperation()) {
+            reply(response, false, "Restart over the API is not supported: stop the process and start it again"
+                    + " (the run directory keeps the audit log).");
+        } else if (request.hasSaveCheckpointOperation() || request.hasLoadCheckpointOperation()) {
+            reply(response, false, "Checkpoints are not available in this version of Trainscope yet.");
+        } else if (request.hasPlotNoteOperation()) {
+            reply(response, false, "Notes on curve points are not available in this version of Trainscope yet.");
+        } else if (request.hasHyperParameterChange()) {
+            changeHyperParameters(request.getHyperParameterChange().getHyperParameters(), caller, response);
+        } else {
+            read(request, response);
+        }
+    }
+
+    private void read(TrainerCommand request, StreamObserver<CommandResponse> response) {
+        CommandResponse.Builder reply = CommandResponse.newBuilder().setSuccess(true);
+        if (request.getGetHyperParameters()) {
+            reply.addAllHyperParametersDescs(HyperParameterMessages.describe(experiment));
+        }
+        if (request.getGetInteractiveLayers() || request.hasGetSingleLayerInfoId()) {
+            reply.setSuccess(false).setMessage("Layer inspection is not available in this version of Trainscope yet.");
+        } else if (request.hasGetDataRecords()) {
+            reply.setSuccess(false).setMessage("Per-sample records are not available in this version of Trainscope yet.");
+        }
+        response.onNext(reply.build());
+        response.onCompleted();
+    }
+
+    private void changeHyperParameters(HyperParameters hp, String caller, StreamObserver<CommandResponse> response) {
+        if (!hp.getUnknownFields().asMap().isEmpty()) {
+            reply(response, false, "Unknown hyperparameter field(s) " + hp.getUnknownFields().asMap().keySet()
+                    + ": this server knows the fields of WeightsLab's HyperParameters; nothing was changed.");
+            return;
+        }
+        if (hp.hasEvaluationConfig()) {
+            reply(response, false, "evaluation_config: evaluations are not available in this version of Trainscope yet;"
+                    + " nothing was changed.");
+            return;
+        }
+        HyperParameterUpdate update = HyperParameterMessages.update(hp);
+        Optional<Boolean> training = hp.hasIsTraining() ? Optional.of(hp.getIsTraining()) : Optional.empty();
+        Optional<Integer> steps = hp.hasNbSteps() ? Optional.of(hp.getNbSteps()) : Optional.empty();
+        CompletableFuture<Steering.Outcome> outcome = experiment.steering().change(update, training, steps)
+                .orTimeout(STEP_BOUNDARY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        outcome.whenCompleteAsync((result, error) -> {
+            String message = error != null
+                    ? "Failed to set hyperparameters: the training loop did not reach a step boundary in time"
+                    : result.message();
+            boolean success = error == null && result.success();
+            audit(hp, update, training, caller, (success ? "" : "refused: ") + message);
+            reply(response, success, message);
+        }, blockingExecutor());
+    }
+
+    /** Records each kind of action the change contained, before the reply goes out. */
+    private void audit(HyperParameters hp, HyperParameterUpdate update, Optional<Boolean> training, String caller,
+            String result) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (var field : hp.getAllFields().entrySet()) {
+            parameters.put(field.getKey().getName(), String.valueOf(field.getValue()));
+        }
+        Instant now = Instant.now();
+        training.ifPresent(t -> experiment.audit().record(new AuditEntry(now, t ? "resume" : "pause", parameters, caller, result)));
+        if (update.auditorMode().isPresent() || update.evaluationMode().isPresent()) {
+            experiment.audit().record(new AuditEntry(now, "mode_switch", parameters, caller, result));
+        }
+        HyperParameterUpdate values = new HyperParameterUpdate(update.learningRate(), update.batchSize(),
+                update.validationBatchSize(), update.testBatchSize(), update.stepsToDo(), update.fullEvalFrequency(),
+                update.checkpointFrequency(), Optional.empty(), Optional.empty());
+        if (!values.isEmpty() || hp.hasNbSteps() || (training.isEmpty() && update.isEmpty())) {
+            experiment.audit().record(new AuditEntry(now, "hp_change", parameters, caller, result));
+        }
+    }
+
+    private static void reply(StreamObserver<CommandResponse> response, boolean success, String message) {
+        response.onNext(CommandResponse.newBuilder().setSuccess(success).setMessage(message).build());
+        response.onCompleted();
+    }
+
+    private static Executor blockingExecutor() {
+        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+        return ctx != null ? ctx.blockingTaskExecutor() : ForkJoinPool.commonPool();
+    }
+}
