@@ -3,6 +3,7 @@ package io.trainscope.server;
 import static java.util.Objects.requireNonNull;
 
 import io.trainscope.server.auth.AccessTokens;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -10,15 +11,18 @@ import java.util.Map;
  * ({@code GRPC_BACKEND_HOST}, {@code GRPC_BACKEND_PORT}, {@code GRPC_MAX_MESSAGE_BYTES},
  * {@code GRPC_AUTH_TOKEN}, {@code GRPC_AUTH_TOKENS}); command-line flags override them.
  */
-public record ServerSettings(String host, int port, int maxMessageBytes, AccessTokens tokens) {
+public record ServerSettings(String host, int port, int maxMessageBytes, AccessTokens tokens, Duration slowCallThreshold) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 50051;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+    /** A unary RPC slower than this is logged with its method and arguments (seed 000's watchdog). */
+    public static final Duration DEFAULT_SLOW_CALL_THRESHOLD = Duration.ofSeconds(2);
 
     public ServerSettings {
         requireNonNull(host, "host");
         requireNonNull(tokens, "tokens");
+        requireNonNull(slowCallThreshold, "slowCallThreshold");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -33,24 +37,28 @@ public record ServerSettings(String host, int port, int maxMessageBytes, AccessT
                 env.getOrDefault("GRPC_BACKEND_HOST", DEFAULT_HOST),
                 intVariable(env, "GRPC_BACKEND_PORT", DEFAULT_PORT),
                 intVariable(env, "GRPC_MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES),
-                AccessTokens.fromEnvironment(env));
+                AccessTokens.fromEnvironment(env), DEFAULT_SLOW_CALL_THRESHOLD);
     }
 
     /** Loopback on an ephemeral port, no tokens: for tests and benchmarks. */
     public static ServerSettings loopback() {
-        return new ServerSettings("127.0.0.1", 0, DEFAULT_MAX_MESSAGE_BYTES, AccessTokens.none());
+        return new ServerSettings("127.0.0.1", 0, DEFAULT_MAX_MESSAGE_BYTES, AccessTokens.none(), DEFAULT_SLOW_CALL_THRESHOLD);
     }
 
     public ServerSettings withHost(String value) {
-        return new ServerSettings(value, port, maxMessageBytes, tokens);
+        return new ServerSettings(value, port, maxMessageBytes, tokens, slowCallThreshold);
     }
 
     public ServerSettings withPort(int value) {
-        return new ServerSettings(host, value, maxMessageBytes, tokens);
+        return new ServerSettings(host, value, maxMessageBytes, tokens, slowCallThreshold);
     }
 
     public ServerSettings withTokens(AccessTokens value) {
-        return new ServerSettings(host, port, maxMessageBytes, value);
+        return new ServerSettings(host, port, maxMessageBytes, value, slowCallThreshold);
+    }
+
+    public ServerSettings withSlowCallThreshold(Duration value) {
+        return new ServerSettings(host, port, maxMessageBytes, tokens, value);
     }
 
     private static int intVariable(Map<String, String> env, String name, int fallback) {

@@ -2,12 +2,14 @@ package io.trainscope.server;
 
 import io.trainscope.core.Experiment;
 import io.trainscope.core.RunDescription;
+import io.trainscope.core.control.StepWatchdog;
 import io.trainscope.core.live.PerformanceMonitor;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.model.ReferenceModels;
 import io.trainscope.djl.train.ObservedTraining;
 import io.trainscope.djl.train.TrainingOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A running training with its server: the experiment, the training thread and the port,
@@ -16,20 +18,24 @@ import java.nio.file.Path;
 public final class TrainingSession implements AutoCloseable {
 
     private static final long PERFORMANCE_PERIOD_MILLIS = 500;
+    /** A step holding the model longer than this is reported (seed 000: "exceeded 3 minutes"). */
+    private static final Duration STEP_HOLD_LIMIT = Duration.ofMinutes(3);
 
     private final Experiment experiment;
     private final TrainscopeServer server;
     private final ObservedTraining training;
     private final Thread trainingThread;
     private final PerformanceMonitor performance;
+    private final StepWatchdog stepWatchdog;
 
     private TrainingSession(Experiment experiment, TrainscopeServer server, ObservedTraining training,
-            Thread trainingThread, PerformanceMonitor performance) {
+            Thread trainingThread, PerformanceMonitor performance, StepWatchdog stepWatchdog) {
         this.experiment = experiment;
         this.server = server;
         this.training = training;
         this.trainingThread = trainingThread;
         this.performance = performance;
+        this.stepWatchdog = stepWatchdog;
     }
 
     /** Starts serving, then training, on {@code train}. */
@@ -45,8 +51,9 @@ public final class TrainingSession implements AutoCloseable {
         Thread thread = new Thread(training, "trainscope-training");
         PerformanceMonitor performance = new PerformanceMonitor(experiment.feed(), experiment.meter(), experiment::step,
                 PERFORMANCE_PERIOD_MILLIS);
+        StepWatchdog stepWatchdog = new StepWatchdog(experiment, STEP_HOLD_LIMIT, Duration.ofSeconds(5));
         thread.start();
-        return new TrainingSession(experiment, server, training, thread, performance);
+        return new TrainingSession(experiment, server, training, thread, performance, stepWatchdog);
     }
 
     public Experiment experiment() {
@@ -71,6 +78,7 @@ public final class TrainingSession implements AutoCloseable {
         experiment.gate().close();
         trainingThread.join(30_000);
         performance.close();
+        stepWatchdog.close();
         server.close();
         experiment.audit().close();
     }

@@ -13,6 +13,8 @@ import io.trainscope.core.Experiment;
 import io.trainscope.server.auth.TokenAuthInterceptor;
 import io.trainscope.server.experiment.ExperimentServiceImpl;
 import io.trainscope.server.live.LiveStreamService;
+import io.trainscope.server.watchdog.SlowCall;
+import io.trainscope.server.watchdog.SlowCallWatchdog;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -35,11 +37,13 @@ public final class TrainscopeServer implements AutoCloseable {
 
     private final Server server;
     private final LiveStreamService live;
+    private final SlowCallWatchdog watchdog;
     private final ServerSettings settings;
 
-    private TrainscopeServer(Server server, LiveStreamService live, ServerSettings settings) {
+    private TrainscopeServer(Server server, LiveStreamService live, SlowCallWatchdog watchdog, ServerSettings settings) {
         this.server = server;
         this.live = live;
+        this.watchdog = watchdog;
         this.settings = settings;
     }
 
@@ -57,8 +61,10 @@ public final class TrainscopeServer implements AutoCloseable {
                 ProtoReflectionServiceV1.newInstance())) {
             grpc.addService(service);
         }
+        SlowCallWatchdog watchdog = new SlowCallWatchdog(settings.slowCallThreshold());
+        grpc.intercept(watchdog);
         if (settings.tokens().enabled()) {
-            grpc.intercept(new TokenAuthInterceptor(settings.tokens()));
+            grpc.intercept(new TokenAuthInterceptor(settings.tokens())); // added last: runs first
         }
         Server server = Server.builder()
                 .http(new InetSocketAddress(settings.host(), settings.port()))
@@ -68,7 +74,7 @@ public final class TrainscopeServer implements AutoCloseable {
                 .build();
         server.start().join();
         warnIfExposed(settings);
-        return new TrainscopeServer(server, live, settings);
+        return new TrainscopeServer(server, live, watchdog, settings);
     }
 
     /** The bound port (useful when asked for port 0). */
@@ -85,6 +91,11 @@ public final class TrainscopeServer implements AutoCloseable {
 
     public LiveStreamService live() {
         return live;
+    }
+
+    /** RPCs that were slower than the threshold, most recent last. */
+    public List<SlowCall> slowCalls() {
+        return watchdog.recent();
     }
 
     @Override

@@ -33,6 +33,8 @@ public final class TrainingGate {
     private final ArrayDeque<Pending<?>> pending = new ArrayDeque<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+    /** System.nanoTime() when the training thread left the gate to run a step; 0 while it is at the gate. */
+    private volatile long stepStartedNanos;
     private volatile boolean paused;
     private volatile boolean stopRequested;
     private volatile boolean closed;
@@ -136,6 +138,7 @@ public final class TrainingGate {
      * paused (still serving commands) and returns false once a stop was requested.
      */
     public boolean awaitStep(long step) {
+        stepStartedNanos = 0;
         runPending(step);
         if (pauseAtStep >= 0 && step >= pauseAtStep && !stopRequested) {
             pauseAtStep = -1;
@@ -146,7 +149,16 @@ public final class TrainingGate {
             waitForCommands();
             runPending(step);
         }
+        if (!stopRequested) {
+            stepStartedNanos = System.nanoTime();
+        }
         return !stopRequested;
+    }
+
+    /** How long the step now running has held the model, or 0 when the training thread is at the gate. */
+    public long stepHeldNanos(long nowNanos) {
+        long started = stepStartedNanos;
+        return started == 0 ? 0 : nowNanos - started;
     }
 
     /**
@@ -163,6 +175,7 @@ public final class TrainingGate {
      * reads and the like) until {@link #close()}.
      */
     public void serveUntilClosed(long step) {
+        stepStartedNanos = 0;
         while (!closed) {
             waitForCommands();
             runPending(step);
