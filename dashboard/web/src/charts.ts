@@ -2,6 +2,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { ScalarData } from "./gen/trainscope/v1/metrics_pb";
+import { ChangeMarkers, markerPlugin } from "./markers";
 
 /** Points kept client-side; beyond this the older half is thinned to every other point. */
 const MAX_POINTS = 20_000;
@@ -34,18 +35,22 @@ export class Charts {
   private readonly accuracy: uPlot;
   private frameRequested = false;
   private readonly lossEl: HTMLElement;
+  private readonly markers = new ChangeMarkers();
 
   constructor(lossEl: HTMLElement, accuracyEl: HTMLElement) {
     this.lossEl = lossEl;
-    this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v));
-    this.accuracy = makePlot(accuracyEl, "accuracy", "#4fc38a", (v) => `${(v * 100).toFixed(0)}%`, true);
+    const plugins = [markerPlugin(this.markers)];
+    this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v), plugins);
+    this.accuracy = makePlot(accuracyEl, "accuracy", "#4fc38a", (v) => `${(v * 100).toFixed(0)}%`, plugins, true);
   }
 
-  add(s: ScalarData): void {
+  /** Adds one step's point; true when the learning rate or batch size changed (a marker was added). */
+  add(s: ScalarData): boolean {
     const step = Number(s.globalStep);
     const [x, loss, lossEma, acc, accEma] = this.cols;
     const n = x.length;
-    if (n > 0 && step <= x[n - 1]!) return; // steps only grow within a run
+    if (n > 0 && step <= x[n - 1]!) return false; // steps only grow within a run
+    const changed = this.markers.observe(s);
     x.push(step);
     loss.push(s.loss);
     lossEma.push(this.lossSmoother.next(s.loss));
@@ -53,6 +58,7 @@ export class Charts {
     accEma.push(this.accuracySmoother.next(s.accuracy));
     if (x.length > MAX_POINTS) this.decimate();
     this.requestRedraw();
+    return changed;
   }
 
   /** Forgets every point (the server restarted). */
@@ -60,6 +66,7 @@ export class Charts {
     this.cols = [[], [], [], [], []];
     this.lossSmoother = new Smoother();
     this.accuracySmoother = new Smoother();
+    this.markers.reset();
     this.requestRedraw();
   }
 
@@ -78,6 +85,7 @@ export class Charts {
       this.loss.setData([x, loss, lossEma]);
       this.accuracy.setData([x, acc, accEma]);
       this.lossEl.dataset.points = String(x.length); // what tests and curious users can read
+      this.lossEl.dataset.markers = this.markers.markers.map((m) => m.step).join(",");
     });
   }
 }
@@ -92,6 +100,7 @@ function makePlot(
   label: string,
   color: string,
   format: (v: number) => string,
+  plugins: uPlot.Plugin[],
   fraction = false,
 ): uPlot {
   const axis = { stroke: "#9aa4b2", grid: { stroke: "rgba(255,255,255,0.06)" }, ticks: { stroke: "rgba(255,255,255,0.1)" } };
@@ -114,6 +123,7 @@ function makePlot(
     ],
     legend: { live: true },
     cursor: { drag: { x: true, y: false } },
+    plugins,
   };
   const plot = new uPlot(opts, [[], [], []], container);
   new ResizeObserver(() => {

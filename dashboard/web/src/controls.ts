@@ -6,7 +6,7 @@ import {
   type TrainingConfig,
 } from "./gen/trainscope/v1/metrics_pb";
 import { requireToken } from "./auth";
-import { byId, rate } from "./dom";
+import { byId, onEnter, rate, showMessage, type MessageKind } from "./dom";
 import { errorText, isUnauthenticated, type MetricsClient } from "./transport";
 
 /** SendControl answers once the command took effect (at a step boundary); give up after this. */
@@ -106,19 +106,11 @@ export class Controls {
     }
   }
 
-  private show(text: string, kind: "ok" | "error" | "pending"): void {
-    this.message.textContent = text;
-    this.message.dataset.kind = kind;
-    this.message.classList.toggle("error", kind === "error");
+  private show(text: string, kind: MessageKind): void {
+    showMessage(this.message, text, kind);
   }
 }
 
 function actionName(action: ControlAction): string {
   return ControlAction[action] ?? String(action);
-}
-
-function onEnter(input: HTMLInputElement, run: () => void): void {
-  input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") run();
-  });
 }

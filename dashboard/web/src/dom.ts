@@ -27,3 +27,20 @@ export function rate(lr: number): string {
   if (lr !== 0 && Math.abs(lr) < 1e-3) return lr.toExponential(2).replace(/\.?0+e/, "e");
   return String(Number(lr.toPrecision(3)));
 }
+
+/** How a message line reads: a reply, a refusal or failure, or a request on its way. */
+export type MessageKind = "ok" | "error" | "pending";
+
+/** Shows a reply line (#control-message, #hp-message); errors get the error style. */
+export function showMessage(el: HTMLElement, text: string, kind: MessageKind): void {
+  el.textContent = text;
+  el.dataset.kind = kind;
+  el.classList.toggle("error", kind === "error");
+}
+
+/** Runs `action` when Enter is pressed in `input`. */
+export function onEnter(input: HTMLInputElement, action: () => void): void {
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") action();
+  });
+}

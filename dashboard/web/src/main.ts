@@ -8,9 +8,10 @@ import { byId } from "./dom";
 import { EpochTable } from "./epochs";
 import { runFeed } from "./feed";
 import * as header from "./header";
+import { HyperParameterPanel } from "./hyperparams";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
 import { Tiles } from "./tiles";
-import { createMetricsClient, errorText, isUnauthenticated } from "./transport";
+import { createExperimentClient, createMetricsClient, errorText, isUnauthenticated } from "./transport";
 
 adoptUrlToken();
 const client = createMetricsClient();
@@ -18,11 +19,13 @@ const tiles = new Tiles(byId("tiles"));
 const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"));
 const epochs = new EpochTable(byId<HTMLTableElement>("epochs"));
 const controls = new Controls(client);
+const hyperParameters = new HyperParameterPanel(createExperimentClient());
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
   header.showStatus(status);
   controls.setStatus(status);
+  hyperParameters.setStatus(status);
 }
 
 function applyConfig(config: TrainingConfig): void {
@@ -42,7 +45,8 @@ function dispatch(msg: MetricsResponse): void {
       header.showFrameAge(p.value.serverTimestampUs);
       break;
     case "scalarData":
-      charts.add(p.value);
+      if (charts.add(p.value)) hyperParameters.refresh(); // a change, perhaps by another client
+      hyperParameters.showStep(Number(p.value.globalStep));
       controls.showCurrent(p.value.learningRate, p.value.batchSize);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
@@ -59,10 +63,12 @@ function dispatch(msg: MetricsResponse): void {
       applyStatus(p.value.status);
       header.showStatusMessage(p.value.message);
       header.showStep(p.value.globalStep);
+      hyperParameters.refresh();
       break;
     case "controlAck":
       controls.showAck(p.value);
       applyStatus(p.value.status);
+      hyperParameters.refresh();
       break;
     case "heartbeat":
     case undefined:
@@ -92,13 +98,14 @@ async function register(): Promise<void> {
   }
 }
 
-void register().then(() =>
-  runFeed(client, {
+void register().then(() => {
+  hyperParameters.refresh();
+  return runFeed(client, {
     onMessage: dispatch,
     onState: header.showConnection,
     onReset: () => {
       charts.reset();
       epochs.reset();
     },
-  }),
-);
+  });
+});

@@ -1,18 +1,32 @@
-// gRPC-Web transport (binary, same origin, bearer token) and the MetricsService client.
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+// gRPC-Web transport (binary, same origin, bearer token) and the clients of our two services.
+import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import { ExperimentService } from "./gen/experiment_service_pb";
 import { MetricsService } from "./gen/trainscope/v1/metrics_pb";
 import { bearer } from "./auth";
 
 export type MetricsClient = Client<typeof MetricsService>;
+export type ExperimentClient = Client<typeof ExperimentService>;
 
-export function createMetricsClient(): MetricsClient {
-  const transport = createGrpcWebTransport({
+let transport: Transport | null = null;
+
+/** One transport for every client: same origin, binary gRPC-Web, the bearer token on each call. */
+function sharedTransport(): Transport {
+  transport ??= createGrpcWebTransport({
     baseUrl: location.origin,
     useBinaryFormat: true,
     interceptors: [bearer],
   });
-  return createClient(MetricsService, transport);
+  return transport;
+}
+
+export function createMetricsClient(): MetricsClient {
+  return createClient(MetricsService, sharedTransport());
+}
+
+/** WeightsLab's ExperimentService (hyperparameters and run state). */
+export function createExperimentClient(): ExperimentClient {
+  return createClient(ExperimentService, sharedTransport());
 }
 
 export function isUnauthenticated(err: unknown): boolean {
