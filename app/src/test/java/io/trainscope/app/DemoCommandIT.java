@@ -30,7 +30,7 @@ class DemoCommandIT {
         long started = System.nanoTime();
         Process demo = new ProcessBuilder("java", "-Xmx2g", "-DDJL_CACHE_DIR=" + cache, "-Djna.tmpdir=" + cache + "/jna",
                 "-Dai.djl.offline=true", "-jar", "target/trainscope.jar", "demo", "--host", "127.0.0.1", "--port", "0",
-                "--epochs", "1")
+                "--epochs", "1", "--run-dir", "target/runs/demo-it")
                 .redirectErrorStream(true).start();
         ChromeDriver browser = null;
         try {

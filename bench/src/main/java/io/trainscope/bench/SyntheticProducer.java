@@ -111,5 +111,6 @@ final class SyntheticProducer implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        experiment.close();
     }
 }

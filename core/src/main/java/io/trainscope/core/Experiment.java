@@ -10,6 +10,8 @@ import io.trainscope.core.hparams.LiveHyperParameters;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.LiveFeed;
 import io.trainscope.core.live.StepMeter;
+import io.trainscope.core.signals.DuckDbSignalStore;
+import io.trainscope.core.signals.SignalStore;
 import java.nio.file.Path;
 
 /**
@@ -17,7 +19,7 @@ import java.nio.file.Path;
  * at its step boundary, its live hyperparameters, its live feed and its status. The
  * training loop writes to it; the server reads from it and steers through {@link #steering()}.
  */
-public final class Experiment {
+public final class Experiment implements AutoCloseable {
 
     /** Durable events kept for reconnecting subscribers (about 4.5 h of steps at 60 steps/s). */
     private static final int EVENT_CAPACITY = 1_000_000;
@@ -29,6 +31,8 @@ public final class Experiment {
     private final Steering steering;
     private final Path runDirectory;
     private final AuditLog audit;
+    private final DuckDbSignalStore signals;
+    private final String runHash;
     private volatile RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
     private volatile long step;
@@ -39,6 +43,8 @@ public final class Experiment {
         this.description = requireNonNull(description, "description");
         this.runDirectory = requireNonNull(runDirectory, "runDirectory");
         this.audit = AuditLog.open(runDirectory.resolve("audit.jsonl"));
+        this.signals = DuckDbSignalStore.open(runDirectory.resolve("experiment.duckdb"));
+        this.runHash = RunHash.of(description);
         this.hyperParameters = new LiveHyperParameters(description.learningRate(), description.batchSize());
         this.gate = new TrainingGate(startPaused);
         this.steering = new Steering(this);
@@ -76,6 +82,26 @@ public final class Experiment {
 
     public Path runDirectory() {
         return runDirectory;
+    }
+
+    /** The run's curves: every logged signal, kept in the run's DuckDB file. */
+    public SignalStore signals() {
+        return signals;
+    }
+
+    /**
+     * The hash that names this run's curves. For now it identifies the model, data and initial
+     * hyperparameters; content-addressed checkpoints will refine it.
+     */
+    public String runHash() {
+        return runHash;
+    }
+
+    /** Writes out and closes the run's files. */
+    @Override
+    public void close() {
+        signals.close();
+        audit.close();
     }
 
     /** The run's record of user actions. */

@@ -43,6 +43,7 @@ class ObservedTrainingTest {
     void shutDown() throws InterruptedException {
         experiment.gate().close();
         thread.join(10_000);
+        experiment.close();
     }
 
     @Test

@@ -80,6 +80,6 @@ public final class TrainingSession implements AutoCloseable {
         performance.close();
         stepWatchdog.close();
         server.close();
-        experiment.audit().close();
+        experiment.close();
     }
 }

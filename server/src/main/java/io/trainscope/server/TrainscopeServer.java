@@ -62,7 +62,7 @@ public final class TrainscopeServer implements AutoCloseable {
             grpc.addService(service);
         }
         SlowCallWatchdog watchdog = new SlowCallWatchdog(settings.slowCallThreshold());
-        grpc.intercept(watchdog);
+        grpc.intercept(watchdog, ExperimentServiceImpl.clientIdReader());
         if (settings.tokens().enabled()) {
             grpc.intercept(new TokenAuthInterceptor(settings.tokens())); // added last: runs first
         }

@@ -23,6 +23,7 @@ public final class LiveHyperParameters {
     private volatile boolean auditorMode;
     private volatile boolean evaluationMode;
     private final List<HyperParameterChange> history = new ArrayList<>();
+    private volatile int changeCount;
 
     public LiveHyperParameters(float learningRate, int batchSize) {
         this.learningRate = checkLearningRate(learningRate);
@@ -128,7 +129,13 @@ public final class LiveHyperParameters {
             evaluationMode = v;
         });
         history.addAll(changes);
+        changeCount = history.size();
         return changes;
+    }
+
+    /** How many changes were applied so far: cheap to read every step. */
+    public int changeCount() {
+        return changeCount;
     }
 
     public synchronized List<HyperParameterChange> history() {

@@ -40,7 +40,7 @@ class StepWatchdogTest {
         } finally {
             experiment.gate().close();
             loop.join(2000);
-            experiment.audit().close();
+            experiment.close();
         }
     }
 }

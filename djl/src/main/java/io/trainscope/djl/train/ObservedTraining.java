@@ -23,10 +23,15 @@ import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.samples.EpochSampler;
 import io.trainscope.djl.data.ImageDataset;
 import java.time.Instant;
+import io.trainscope.core.signals.SignalFlag;
+import io.trainscope.core.signals.SignalPoint;
+import io.trainscope.core.signals.SignalStore;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,8 @@ public final class ObservedTraining implements Runnable {
     private final ImageDataset test;
     private final TrainingOptions options;
     private final FramePacer pacer;
+    /** Hyperparameter changes seen so far, to flag the first points after a new one. Training thread only. */
+    private int changesSeen;
     private volatile boolean observing = true;
 
     public ObservedTraining(Experiment experiment, Block block, ImageDataset train, ImageDataset test, TrainingOptions options) {
@@ -178,11 +185,36 @@ public final class ObservedTraining implements Runnable {
         tally.add(losses, correct);
         float loss = mean(losses);
         float accuracy = (float) correct / n;
+        logSignals(step + 1, loss, accuracy, (end - start) / 1e6f);
         BatchFrame frame = experiment.feed().subscriberCount() > 0 && pacer.due(end)
                 ? frame(indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1, loss, accuracy)
                 : null;
         experiment.feed().publishStep(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
                 experiment.hyperParameters().learningRate(), n), frame);
+    }
+
+    /** The step's curves points; the first step after a hyperparameter change is flagged so it is always kept. */
+    private void logSignals(long step, float loss, float accuracy, float stepMillis) {
+        int changes = experiment.hyperParameters().changeCount();
+        EnumSet<SignalFlag> flags = EnumSet.noneOf(SignalFlag.class);
+        if (changes != changesSeen) {
+            changesSeen = changes;
+            flags.add(SignalFlag.HYPERPARAMETER_CHANGE);
+        }
+        if (experiment.hyperParameters().auditorMode()) {
+            flags.add(SignalFlag.AUDIT_MODE);
+        }
+        long now = System.currentTimeMillis() / 1000;
+        String run = experiment.runHash();
+        SignalStore signals = experiment.signals();
+        signals.append(point("train/loss", run, step, loss, now, flags));
+        signals.append(point("train/accuracy", run, step, accuracy, now, flags));
+        signals.append(point("train/learning_rate", run, step, experiment.hyperParameters().learningRate(), now, flags));
+        signals.append(point("train/step_time_ms", run, step, stepMillis, now, flags));
+    }
+
+    private static SignalPoint point(String metric, String run, long step, float value, long now, Set<SignalFlag> flags) {
+        return new SignalPoint(metric, run, step, value, now, flags, "", List.of(), "");
     }
 
     private NDArray perSampleLoss(NDArray logits, NDArray labels) {
@@ -215,6 +247,12 @@ public final class ObservedTraining implements Runnable {
             double[] result = evaluate(trainer, test, () -> experiment.gate().serveWithinStep(step));
             validationLoss = OptionalDouble.of(result[0]);
             validationAccuracy = OptionalDouble.of(result[1]);
+            long now = System.currentTimeMillis() / 1000;
+            for (String metric : List.of("val/loss", "val/accuracy")) {
+                float value = (float) (metric.equals("val/loss") ? result[0] : result[1]);
+                experiment.signals().append(SignalPoint.of(metric, experiment.runHash(), step, value, now)
+                        .asEvaluationMarker("test", List.of()));
+            }
         }
         var summary = new LiveEvent.EpochSummary(epoch, tally.averageLoss(), tally.averageAccuracy(),
                 experiment.hyperParameters().learningRate(), validationLoss, validationAccuracy, step, tally.batches(),

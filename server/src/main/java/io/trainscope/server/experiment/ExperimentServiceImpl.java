@@ -1,14 +1,26 @@
 package io.trainscope.server.experiment;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.hparams.HyperParameterUpdate;
+import io.trainscope.core.signals.SignalPointNotFoundException;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
+import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
+import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
 import io.trainscope.proto.weightslab.HyperParameters;
+import io.trainscope.proto.weightslab.PlotNoteOperation;
 import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.auth.Callers;
 import java.time.Instant;
@@ -29,10 +41,48 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
 
     private static final long STEP_BOUNDARY_TIMEOUT_SECONDS = 60;
 
+    /** A client may name itself so its incremental cursor survives reconnections. */
+    private static final Metadata.Key<String> CLIENT_ID = Metadata.Key.of("x-trainscope-client-id",
+            Metadata.ASCII_STRING_MARSHALLER);
+
     private final Experiment experiment;
+    private final LoggerData loggerData;
 
     public ExperimentServiceImpl(Experiment experiment) {
         this.experiment = experiment;
+        this.loggerData = new LoggerData(experiment.signals());
+    }
+
+    /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
+    public static ServerInterceptor clientIdReader() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                    ServerCallHandler<Q, R> next) {
+                String id = headers.get(CLIENT_ID);
+                return id == null ? next.startCall(call, headers)
+                        : Contexts.interceptCall(Context.current().withValue(CLIENT_ID_CONTEXT, id), call, headers, next);
+            }
+        };
+    }
+
+    private static final Context.Key<String> CLIENT_ID_CONTEXT = Context.key("trainscope-client-id");
+
+    @Override
+    public void getLatestLoggerData(GetLatestLoggerDataRequest request,
+            StreamObserver<GetLatestLoggerDataResponse> response) {
+        if (request.getBreakBySlices()) {
+            response.onError(Status.UNIMPLEMENTED.withDescription("per-tag curves (break_by_slices) are not available"
+                    + " in this version of Trainscope yet").asRuntimeException());
+            return;
+        }
+        String client = CLIENT_ID_CONTEXT.get() != null ? "id:" + CLIENT_ID_CONTEXT.get() : Callers.current();
+        try {
+            response.onNext(loggerData.answer(request, client));
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        }
     }
 
     @Override
@@ -45,7 +95,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         } else if (request.hasSaveCheckpointOperation() || request.hasLoadCheckpointOperation()) {
             reply(response, false, "Checkpoints are not available in this version of Trainscope yet.");
         } else if (request.hasPlotNoteOperation()) {
-            reply(response, false, "Notes on curve points are not available in this version of Trainscope yet.");
+            writeNote(request.getPlotNoteOperation(), caller, response);
         } else if (request.hasHyperParameterChange()) {
             changeHyperParameters(request.getHyperParameterChange().getHyperParameters(), caller, response);
         } else {
@@ -111,6 +161,30 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         if (!values.isEmpty() || hp.hasNbSteps() || (training.isEmpty() && update.isEmpty())) {
             experiment.audit().record(new AuditEntry(now, "hp_change", parameters, caller, result));
         }
+    }
+
+    private void writeNote(PlotNoteOperation note, String caller, StreamObserver<CommandResponse> response) {
+        String target = note.getMetricName() + "@" + note.getExperimentHash() + ":" + note.getModelAge();
+        String result;
+        boolean success;
+        if (note.getMetricName().isBlank() || note.getExperimentHash().isBlank()) {
+            success = false;
+            result = "A note needs metric_name and experiment_hash; nothing was changed.";
+        } else {
+            try {
+                experiment.signals().setNote(note.getMetricName(), note.getExperimentHash(), note.getModelAge(),
+                        note.getNote().strip());
+                success = true;
+                result = (note.getNote().isBlank() ? "Cleared note for " : "Saved note for ") + note.getMetricName()
+                        + " @ step " + note.getModelAge();
+            } catch (SignalPointNotFoundException e) {
+                success = false;
+                result = "Signal point not found for note update: " + target;
+            }
+        }
+        experiment.audit().record(new AuditEntry(Instant.now(), "note_write",
+                Map.of("point", target, "note", note.getNote()), caller, (success ? "" : "refused: ") + result));
+        reply(response, success, result);
     }
 
     private static void reply(StreamObserver<CommandResponse> response, boolean success, String message) {

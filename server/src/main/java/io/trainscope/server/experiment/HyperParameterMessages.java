@@ -55,7 +55,7 @@ final class HyperParameterMessages {
         long left = experiment.gate().stepsLeft(step);
         List<HyperParameterDesc> all = new ArrayList<>();
         all.add(text("experiment_name", "Experiment Name", hp.experimentName()));
-        all.add(text("last_hash", "Last hash", "N.A."));
+        all.add(text("last_hash", "Last hash", experiment.runHash()));
         all.add(number("model_age", "Model Age", step));
         all.add(number("total_training_steps", "Total Training Steps",
                 left >= 0 ? step + left : (long) experiment.description().totalEpochs() * experiment.description().stepsPerEpoch()));
