@@ -136,6 +136,20 @@ class ExperimentCommandGrpcTest {
     }
 
     @Test
+    void theAuditLogIsReadableOverTheApiWithEveryChange() {
+        change(HyperParameters.newBuilder().setLearningRate(3e-4f));
+        var log = io.trainscope.proto.v1.MetricsServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getAuditLog(io.trainscope.proto.v1.AuditLogRequest.newBuilder().setLimit(3).build());
+        assertThat(log.getEntriesList()).hasSizeLessThanOrEqualTo(3).last().satisfies(e -> {
+            assertThat(e.getAction()).isEqualTo("hp_change");
+            assertThat(e.getParametersMap()).containsEntry("learning_rate", "3.0E-4");
+            assertThat(e.getCaller()).startsWith("anonymous@");
+            assertThat(e.getResult()).startsWith("Applied at step ");
+        });
+    }
+
+    @Test
     void methodsNotBuiltYetAnswerUnimplemented() {
         assertThatThrownBy(() -> stub.withDeadlineAfter(5, TimeUnit.SECONDS).getDataSplits(Empty.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,

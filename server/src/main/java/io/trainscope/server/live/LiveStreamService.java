@@ -7,6 +7,9 @@ import io.grpc.stub.StreamObserver;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.Steering;
+import io.trainscope.proto.v1.AuditLogEntry;
+import io.trainscope.proto.v1.AuditLogRequest;
+import io.trainscope.proto.v1.AuditLogResponse;
 import io.trainscope.proto.v1.ControlAck;
 import io.trainscope.proto.v1.ControlAction;
 import io.trainscope.proto.v1.ControlCommand;
@@ -18,6 +21,7 @@ import io.trainscope.proto.v1.SessionResponse;
 import io.trainscope.proto.v1.SubscribeRequest;
 import io.trainscope.server.auth.Callers;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -39,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceImplBase implements AutoCloseable {
 
     private static final long HEARTBEAT_MILLIS = 2_000;
+    private static final int DEFAULT_AUDIT_ENTRIES = 200;
     /** How long a control command may wait for the next step boundary. */
     private static final long CONTROL_TIMEOUT_SECONDS = 60;
 
@@ -65,6 +70,19 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
                 .setLatestSequence(experiment.feed().log().latestSequence())
                 .setInstanceId(instanceId)
                 .build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getAuditLog(AuditLogRequest request, StreamObserver<AuditLogResponse> response) {
+        List<AuditEntry> recent = experiment.audit().recent();
+        int limit = request.getLimit() == 0 ? DEFAULT_AUDIT_ENTRIES : request.getLimit();
+        AuditLogResponse.Builder reply = AuditLogResponse.newBuilder();
+        for (AuditEntry e : recent.subList(Math.max(0, recent.size() - limit), recent.size())) {
+            reply.addEntries(AuditLogEntry.newBuilder().setTime(e.time().toString()).setAction(e.action())
+                    .putAllParameters(e.parameters()).setCaller(e.caller()).setResult(e.result()));
+        }
+        response.onNext(reply.build());
         response.onCompleted();
     }
 
