@@ -150,6 +150,36 @@ class ExperimentCommandGrpcTest {
     }
 
     @Test
+    void theModelsLayersAreListedWithNeuronCountsKernelAndStride() {
+        CommandResponse all = call(TrainerCommand.newBuilder().setGetInteractiveLayers(true).build());
+        assertThat(all.getSuccess()).isTrue();
+        assertThat(all.getLayerRepresentationsList()).extracting(l -> l.getLayerType())
+                .containsExactly("Conv2d", "Conv2d", "Linear", "Linear");
+        var firstConv = all.getLayerRepresentations(0);
+        assertThat(firstConv.getNeuronsCount()).isEqualTo(16);
+        assertThat(firstConv.getIncomingNeuronsCount()).isEqualTo(1);
+        assertThat(firstConv.getKernelSize()).isEqualTo(3);
+        assertThat(firstConv.getStride()).isEqualTo(1);
+        var last = all.getLayerRepresentations(3);
+        assertThat(last.getNeuronsCount()).isEqualTo(10);
+        assertThat(last.getIncomingNeuronsCount()).isEqualTo(128);
+        assertThat(last.hasKernelSize()).isFalse();
+
+        CommandResponse single = call(TrainerCommand.newBuilder().setGetInteractiveLayers(true)
+                .setGetSingleLayerInfoId(last.getLayerId()).build());
+        assertThat(single.getLayerRepresentationsList()).singleElement()
+                .satisfies(l -> assertThat(l.getLayerId()).isEqualTo(last.getLayerId()));
+        CommandResponse zero = call(TrainerCommand.newBuilder().setGetInteractiveLayers(true).setGetSingleLayerInfoId(0)
+                .build());
+        assertThat(zero.getLayerRepresentationsList()).singleElement()
+                .satisfies(l -> assertThat(l.getLayerType()).isEqualTo("Conv2d")); // 0 is sent: explicit presence
+        CommandResponse missing = call(TrainerCommand.newBuilder().setGetInteractiveLayers(true)
+                .setGetSingleLayerInfoId(5).build());
+        assertThat(missing.getSuccess()).isFalse();
+        assertThat(missing.getMessage()).startsWith("No layer with id 5; the layer ids are [0, 3, 7, 9]");
+    }
+
+    @Test
     void methodsNotBuiltYetAnswerUnimplemented() {
         assertThatThrownBy(() -> stub.withDeadlineAfter(5, TimeUnit.SECONDS).getDataSplits(Empty.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,

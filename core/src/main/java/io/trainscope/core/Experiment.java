@@ -10,9 +10,11 @@ import io.trainscope.core.hparams.LiveHyperParameters;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.LiveFeed;
 import io.trainscope.core.live.StepMeter;
+import io.trainscope.core.model.ModelLayers;
 import io.trainscope.core.signals.DuckDbSignalStore;
 import io.trainscope.core.signals.SignalStore;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One training run and everything that observes or steers it, wired explicitly: the gate
@@ -35,6 +37,7 @@ public final class Experiment implements AutoCloseable {
     private final String runHash;
     private volatile RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
+    private volatile ModelLayers model;
     private volatile long step;
     private volatile int epoch;
 
@@ -67,6 +70,16 @@ public final class Experiment implements AutoCloseable {
         requireNonNull(next, "next");
         status = next;
         feed.publish(new LiveEvent.StatusChange(next, message, step));
+    }
+
+    /** Called by the training loop once its model exists; the layers are read on the training thread. */
+    public void attachModel(ModelLayers layers) {
+        model = requireNonNull(layers, "layers");
+    }
+
+    /** The model's layers, once training has built it. */
+    public Optional<ModelLayers> model() {
+        return Optional.ofNullable(model);
     }
 
     /** Replaces the description once the dataset and model are known. */

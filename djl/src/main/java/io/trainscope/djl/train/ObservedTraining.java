@@ -22,6 +22,7 @@ import io.trainscope.core.live.FramePacer;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.samples.EpochSampler;
 import io.trainscope.djl.data.ImageDataset;
+import io.trainscope.djl.inspect.DjlModelLayers;
 import java.time.Instant;
 import io.trainscope.core.signals.SignalFlag;
 import io.trainscope.core.signals.SignalPoint;
@@ -88,6 +89,7 @@ public final class ObservedTraining implements Runnable {
                     .optDevices(new Device[] {Device.cpu()});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
+                experiment.attachModel(new DjlModelLayers(block));
                 step = trainEpochs(trainer);
                 experiment.gate().serveUntilClosed(step);
             }

@@ -14,6 +14,7 @@ import io.trainscope.core.Experiment;
 import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.hparams.HyperParameterUpdate;
+import io.trainscope.core.model.ModelLayers;
 import io.trainscope.core.signals.SignalPointNotFoundException;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -108,13 +110,35 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         if (request.getGetHyperParameters()) {
             reply.addAllHyperParametersDescs(HyperParameterMessages.describe(experiment));
         }
-        if (request.getGetInteractiveLayers() || request.hasGetSingleLayerInfoId()) {
-            reply.setSuccess(false).setMessage("Layer inspection is not available in this version of Trainscope yet.");
-        } else if (request.hasGetDataRecords()) {
+        if (request.hasGetDataRecords()) {
             reply.setSuccess(false).setMessage("Per-sample records are not available in this version of Trainscope yet.");
         }
-        response.onNext(reply.build());
-        response.onCompleted();
+        if (!request.getGetInteractiveLayers() && !request.hasGetSingleLayerInfoId()) {
+            response.onNext(reply.build());
+            response.onCompleted();
+            return;
+        }
+        Optional<ModelLayers> model = experiment.model();
+        if (model.isEmpty()) {
+            response.onNext(reply.setSuccess(false).setMessage("The model is not built yet: ask again once training"
+                    + " has started.").build());
+            response.onCompleted();
+            return;
+        }
+        // The model belongs to the training thread: read it there, between two steps.
+        experiment.gate().submit(step -> model.get().layers())
+                .orTimeout(STEP_BOUNDARY_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenCompleteAsync((layers, error) -> {
+                    if (error != null) {
+                        reply.setSuccess(false).setMessage("Could not read the model's layers: the training loop did"
+                                + " not reach a step boundary in time");
+                    } else {
+                        LayerMessages.addLayers(reply, layers, request.hasGetSingleLayerInfoId()
+                                ? OptionalInt.of(request.getGetSingleLayerInfoId()) : OptionalInt.empty());
+                    }
+                    response.onNext(reply.build());
+                    response.onCompleted();
+                }, blockingExecutor());
     }
 
     private void changeHyperParameters(HyperParameters hp, String caller, StreamObserver<CommandResponse> response) {
