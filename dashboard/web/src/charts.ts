@@ -1,17 +1,34 @@
-// Live loss and accuracy curves (uPlot) from ScalarData: one point per step, redrawn at most once per frame.
+// Loss and accuracy curves (uPlot): live from ScalarData, one point per step; zoomed, the server's detail for the range.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import type { LoggerDataPoint } from "./gen/experiment_service_pb";
 import type { ScalarData } from "./gen/trainscope/v1/metrics_pb";
+import type { StepRange } from "./history";
 import { ChangeMarkers, markerPlugin } from "./markers";
+import { notePlugin, type PointNotes } from "./notes";
 
 /** Points kept client-side; beyond this the older half is thinned to every other point. */
 const MAX_POINTS = 20_000;
 /** Smoothing factor of the exponential moving average drawn over the raw curve. */
 const EMA_ALPHA = 0.05;
 const HEIGHT = 220;
+/** A drag shorter than this (CSS px) is a click, not a zoom. */
+const DRAG_MIN_PX = 4;
 
 /** Columns: step, loss, smoothed loss, accuracy, smoothed accuracy. */
 type Columns = [number[], number[], number[], number[], number[]];
+/** One chart's data: step, raw value, smoothed value (none where the live curve has no point yet). */
+type ChartData = [number[], number[], (number | null)[]];
+
+/** What a person does on the charts: the zoom and the note form act on it. */
+export interface ChartGestures {
+  /** Steps selected by dragging across either chart. */
+  select(range: StepRange): void;
+  /** A double click on either chart: back to the live curves. */
+  unzoom(): void;
+  /** A click on the loss chart: the step of the nearest drawn point. */
+  pick(step: number): void;
+}
 
 /** Exponential moving average with TensorBoard's debiasing, so early points follow the data. */
 class Smoother {
@@ -34,14 +51,29 @@ export class Charts {
   private readonly loss: uPlot;
   private readonly accuracy: uPlot;
   private frameRequested = false;
-  private readonly lossEl: HTMLElement;
   private readonly markers = new ChangeMarkers();
+  /** The zoomed steps, or null while the charts follow the live points. */
+  private zoom: StepRange | null = null;
 
-  constructor(lossEl: HTMLElement, accuracyEl: HTMLElement) {
-    this.lossEl = lossEl;
+  constructor(
+    private readonly lossEl: HTMLElement,
+    private readonly accuracyEl: HTMLElement,
+    private readonly notes: PointNotes,
+    gestures: ChartGestures,
+  ) {
     const plugins = [markerPlugin(this.markers)];
-    this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v), plugins);
-    this.accuracy = makePlot(accuracyEl, "accuracy", "#4fc38a", (v) => `${(v * 100).toFixed(0)}%`, plugins, true);
+    this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v), [...plugins, notePlugin(notes)], gestures);
+    this.accuracy = makePlot(accuracyEl, "accuracy", "#4fc38a", (v) => `${(v * 100).toFixed(0)}%`, plugins, gestures, true);
+    const loss = this.loss;
+    let downX = NaN;
+    loss.over.addEventListener("mousedown", (e) => (downX = e.clientX));
+    loss.over.addEventListener("click", (e) => {
+      const idx = loss.cursor.idx;
+      const step = idx == null ? undefined : loss.data[0][idx];
+      if (step !== undefined && Math.abs(e.clientX - downX) < DRAG_MIN_PX) gestures.pick(step);
+    });
+    this.showMode("live");
+    lossEl.dataset.notes = "";
   }
 
   /** Adds one step's point; true when the learning rate or batch size changed (a marker was added). */
@@ -61,13 +93,52 @@ export class Charts {
     return changed;
   }
 
-  /** Forgets every point (the server restarted). */
+  /** Forgets every live point (the server restarted). */
   reset(): void {
     this.cols = [[], [], [], [], []];
     this.lossSmoother = new Smoother();
     this.accuracySmoother = new Smoother();
     this.markers.reset();
     this.requestRedraw();
+  }
+
+  /** Width of the plotting area in CSS pixels: about the points a zoomed curve can show. */
+  plotWidth(): number {
+    const px = Math.max(...[this.loss, this.accuracy].map((u) => u.bbox.width / uPlot.pxRatio));
+    return Math.max(3, Math.round(px)); // the server's minimum is 3
+  }
+
+  /** Zooms at once on the points drawn, until the server's arrive; the live feed is no longer drawn until showLive. */
+  previewZoom(range: StepRange): void {
+    this.zoom = range;
+    for (const u of [this.loss, this.accuracy]) u.setScale("x", { min: range.from, max: range.to });
+  }
+
+  /** Draws the server's points of `range` (read with `maxPoints` per curve), smoothed as the live curve is. */
+  showZoomed(range: StepRange, loss: readonly LoggerDataPoint[], accuracy: readonly LoggerDataPoint[], maxPoints: number): void {
+    this.zoom = range;
+    const [x, , lossEma, , accEma] = this.cols;
+    const lossData = zoomedData(loss, x, lossEma);
+    this.loss.setData(lossData);
+    this.accuracy.setData(zoomedData(accuracy, x, accEma));
+    for (const u of [this.loss, this.accuracy]) u.setScale("x", { min: range.from, max: range.to });
+    this.lossEl.dataset.maxPoints = String(maxPoints);
+    this.showDrawn(lossData[0]);
+    this.showMode(`${range.from}-${range.to}`);
+  }
+
+  /** Back to the live points, which kept growing underneath. */
+  showLive(): void {
+    this.zoom = null;
+    delete this.lossEl.dataset.maxPoints;
+    this.showMode("live");
+    this.requestRedraw();
+  }
+
+  /** Redraws the notes' dots and names their steps in data-notes. */
+  notesChanged(): void {
+    this.lossEl.dataset.notes = this.notes.all.map((n) => n.step).join(",");
+    redraw(this.loss);
   }
 
   private decimate(): void {
@@ -81,15 +152,54 @@ export class Charts {
     this.frameRequested = true;
     requestAnimationFrame(() => {
       this.frameRequested = false;
+      const markers = this.markers.markers.map((m) => m.step).join(",");
+      const markersChanged = this.lossEl.dataset.markers !== markers;
+      this.lossEl.dataset.markers = markers;
+      if (this.zoom) {
+        if (markersChanged) for (const u of [this.loss, this.accuracy]) redraw(u); // the zoomed points stay
+        return;
+      }
       const [x, loss, lossEma, acc, accEma] = this.cols;
       this.loss.setData([x, loss, lossEma]);
       this.accuracy.setData([x, acc, accEma]);
-      this.lossEl.dataset.points = String(x.length); // what tests and curious users can read
-      this.lossEl.dataset.markers = this.markers.markers.map((m) => m.step).join(",");
+      this.showDrawn(x);
     });
+  }
+
+  /** What tests and curious users can read: how many points the loss chart draws, and their first and last step. */
+  private showDrawn(steps: readonly number[]): void {
+    this.lossEl.dataset.points = String(steps.length);
+    this.lossEl.dataset.xRange = steps.length === 0 ? "" : `${steps[0]}-${steps[steps.length - 1]}`;
+  }
+
+  /** data-zoom: "live", or the zoomed steps "from-to" whose points are drawn (set once they are, not while read). */
+  private showMode(mode: string): void {
+    for (const el of [this.lossEl, this.accuracyEl]) {
+      el.dataset.zoom = mode;
+      el.classList.toggle("zoomed", mode !== "live");
+    }
   }
 }
 
+/** Draws again with the same points and scales; recalcAxes, as false would drop a resize still pending. */
+function redraw(u: uPlot): void {
+  u.redraw(false, true);
+}
+
+/** Server points as chart data; the smoothed line is the live curve's, at the nearest earlier live step. */
+function zoomedData(points: readonly LoggerDataPoint[], liveSteps: readonly number[], liveSmoothed: readonly number[]): ChartData {
+  const x: number[] = [];
+  const y: number[] = [];
+  const smoothed: (number | null)[] = [];
+  let j = -1;
+  for (const p of points) {
+    while (j + 1 < liveSteps.length && liveSteps[j + 1]! <= p.modelAge) j++;
+    x.push(p.modelAge);
+    y.push(p.metricValue);
+    smoothed.push(j < 0 ? null : liveSmoothed[j]!);
+  }
+  return [x, y, smoothed];
+}
 
 function formatLoss(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
@@ -101,6 +211,7 @@ function makePlot(
   color: string,
   format: (v: number) => string,
   plugins: uPlot.Plugin[],
+  gestures: ChartGestures,
   fraction = false,
 ): uPlot {
   const axis = { stroke: "#9aa4b2", grid: { stroke: "rgba(255,255,255,0.06)" }, ticks: { stroke: "rgba(255,255,255,0.1)" } };
@@ -122,15 +233,33 @@ function makePlot(
       { label: "smoothed", stroke: color, width: 2, points: { show: false }, value: (_u, v) => (v == null ? "–" : format(v)) },
     ],
     legend: { live: true },
-    cursor: { drag: { x: true, y: false } },
-    plugins,
+    // A drag selects steps for the zoom, which sets the scale once the server's points are in.
+    cursor: { drag: { x: true, y: false, setScale: false, dist: DRAG_MIN_PX }, bind: { dblclick: () => null } },
+    plugins: [...plugins, gesturePlugin(gestures)],
   };
   const plot = new uPlot(opts, [[], [], []], container);
+  plot.over.addEventListener("dblclick", () => gestures.unzoom());
   new ResizeObserver(() => {
     const width = Math.max(200, container.clientWidth);
     if (width !== plot.width) plot.setSize({ width, height: HEIGHT });
   }).observe(container);
   return plot;
+}
+
+/** Reports a drag to `gestures` as a range of whole steps, and hides the selection box. */
+function gesturePlugin(gestures: ChartGestures): uPlot.Plugin {
+  return {
+    hooks: {
+      setSelect: (u) => {
+        const { left, width } = u.select;
+        if (width <= 0) return;
+        const a = Math.round(u.posToVal(left, "x"));
+        const b = Math.round(u.posToVal(left + width, "x"));
+        u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        if (Number.isFinite(a) && Number.isFinite(b)) gestures.select({ from: Math.max(0, a), to: Math.max(0, a + 1, b) });
+      },
+    },
+  };
 }
 
 function withAlpha(hex: string, alpha: number): string {

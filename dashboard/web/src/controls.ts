@@ -35,7 +35,8 @@ export class Controls {
   private readonly message = byId("control-message");
   private requestCounter = 0;
 
-  constructor(private readonly client: MetricsClient) {
+  /** `wrote` runs after each reply to a command of this page (the audit log has a new entry). */
+  constructor(private readonly client: MetricsClient, private readonly wrote: () => void = () => {}) {
     this.pause.addEventListener("click", () => void this.send(ControlAction.PAUSE));
     this.resume.addEventListener("click", () => void this.send(ControlAction.RESUME));
     this.stop.addEventListener("click", () => void this.send(ControlAction.STOP));
@@ -96,6 +97,7 @@ export class Controls {
     try {
       const ack = await this.client.sendControl({ action, requestId, ...args }, { timeoutMs: CONTROL_TIMEOUT_MS });
       this.showAck(ack);
+      this.wrote();
     } catch (err) {
       if (isUnauthenticated(err)) {
         this.show(`${actionName(action)} failed: access token required`, "error");

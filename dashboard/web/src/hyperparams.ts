@@ -56,7 +56,8 @@ export class HyperParameterPanel {
   /** model_age and training_left as last read, so the stream's step can move them on between reads. */
   private readAt = { step: 0, left: 0 };
 
-  constructor(private readonly client: ExperimentClient) {
+  /** `wrote` runs after each reply to a change sent from this panel, refused or not (both are audited). */
+  constructor(private readonly client: ExperimentClient, private readonly wrote: () => void = () => {}) {
     this.stepsApply.addEventListener("click", () => this.runSteps());
     onEnter(this.stepsInput, () => this.runSteps());
   }
@@ -225,6 +226,7 @@ export class HyperParameterPanel {
       );
       this.show(reply.message || (reply.success ? `${what}: done` : `${what}: refused, no reason given`),
         reply.success ? "ok" : "error");
+      this.wrote();
       if (!reply.success) return;
       if (input) input.value = "";
       this.refresh();

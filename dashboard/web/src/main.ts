@@ -1,6 +1,7 @@
 // Entry point: registers the session, then routes every Subscribe message to the views.
 import "./style.css";
 import { TrainingStatus, type MetricsResponse, type TrainingConfig } from "./gen/trainscope/v1/metrics_pb";
+import { AuditLogPanel } from "./audit";
 import { adoptUrlToken, requireToken } from "./auth";
 import { Charts } from "./charts";
 import { Controls } from "./controls";
@@ -8,18 +9,35 @@ import { byId } from "./dom";
 import { EpochTable } from "./epochs";
 import { runFeed } from "./feed";
 import * as header from "./header";
+import { CurveHistory } from "./history";
 import { HyperParameterPanel } from "./hyperparams";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
+import { NoteForm } from "./note-form";
+import { PointNotes } from "./notes";
 import { Tiles } from "./tiles";
 import { createExperimentClient, createMetricsClient, errorText, isUnauthenticated } from "./transport";
+import { CurveZoom } from "./zoom";
 
 adoptUrlToken();
 const client = createMetricsClient();
+const experimentClient = createExperimentClient();
 const tiles = new Tiles(byId("tiles"));
-const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"));
+const curveHistory = new CurveHistory(experimentClient);
+const notes = new PointNotes();
+const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"), notes, {
+  select: (range) => void zoom.show(range),
+  unzoom: () => zoom.live(),
+  pick: (step) => noteForm.pick(step),
+});
+const zoom = new CurveZoom(charts, curveHistory);
 const epochs = new EpochTable(byId<HTMLTableElement>("epochs"));
-const controls = new Controls(client);
-const hyperParameters = new HyperParameterPanel(createExperimentClient());
+const audit = new AuditLogPanel(client);
+const noteForm = new NoteForm(experimentClient, curveHistory, notes, {
+  notesChanged: () => charts.notesChanged(),
+  wrote: () => audit.refresh(),
+});
+const controls = new Controls(client, () => audit.refresh());
+const hyperParameters = new HyperParameterPanel(experimentClient, () => audit.refresh());
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
@@ -45,7 +63,10 @@ function dispatch(msg: MetricsResponse): void {
       header.showFrameAge(p.value.serverTimestampUs);
       break;
     case "scalarData":
-      if (charts.add(p.value)) hyperParameters.refresh(); // a change, perhaps by another client
+      if (charts.add(p.value)) { // a change, perhaps by another client
+        hyperParameters.refresh();
+        audit.refresh();
+      }
       hyperParameters.showStep(Number(p.value.globalStep));
       controls.showCurrent(p.value.learningRate, p.value.batchSize);
       header.showStep(p.value.globalStep);
@@ -64,11 +85,13 @@ function dispatch(msg: MetricsResponse): void {
       header.showStatusMessage(p.value.message);
       header.showStep(p.value.globalStep);
       hyperParameters.refresh();
+      audit.refresh();
       break;
     case "controlAck":
       controls.showAck(p.value);
       applyStatus(p.value.status);
       hyperParameters.refresh();
+      audit.refresh();
       break;
     case "heartbeat":
     case undefined:
@@ -100,12 +123,18 @@ async function register(): Promise<void> {
 
 void register().then(() => {
   hyperParameters.refresh();
+  audit.refresh();
+  noteForm.load();
   return runFeed(client, {
     onMessage: dispatch,
     onState: header.showConnection,
     onReset: () => {
+      curveHistory.forget();
+      zoom.live();
       charts.reset();
       epochs.reset();
+      noteForm.load();
+      audit.refresh();
     },
   });
 });

@@ -24,9 +24,17 @@ export function createMetricsClient(): MetricsClient {
   return createClient(MetricsService, sharedTransport());
 }
 
-/** WeightsLab's ExperimentService (hyperparameters and run state). */
+/** WeightsLab's ExperimentService (hyperparameters, run state, curves and notes on their points). */
 export function createExperimentClient(): ExperimentClient {
   return createClient(ExperimentService, sharedTransport());
+}
+
+/** This page's name for the server's per-client curve cursors, random and kept for the page's life. */
+const CLIENT_ID = `dashboard-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+
+/** Headers that name this page on GetLatestLoggerData (getRandomValues works without a secure context). */
+export function clientIdHeaders(): Record<string, string> {
+  return { "x-trainscope-client-id": CLIENT_ID };
 }
 
 export function isUnauthenticated(err: unknown): boolean {

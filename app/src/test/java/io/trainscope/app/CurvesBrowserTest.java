@@ -1,0 +1,171 @@
+package io.trainscope.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trainscope.core.signals.HistoryQuery;
+import io.trainscope.core.signals.SignalPoint;
+import io.trainscope.core.signals.StepRange;
+import io.trainscope.server.TrainingSession;
+import io.trainscope.server.auth.AccessTokens;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The dashboard's curves (zoom over GetLatestLoggerData, notes on points) and audit log in headless Chromium, during a real training. */
+class CurvesBrowserTest {
+
+    private static final String LOSS = "train/loss";
+
+    private TrainingSession session;
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void open() throws Exception {
+        browser = Browser.open();
+        session = LiveRun.shapes(AccessTokens.none(), false);
+        browser.get(session.server().url());
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
+        wait.until(d -> points() > 20 && chart().getAttribute("data-zoom").equals("live"));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        browser.quit();
+        session.close();
+    }
+
+    @Test
+    void draggingAcrossTheLossChartDrawsTheStoredPointsOfThatRangeUntilBackToLive() throws Exception {
+        new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(100)).until(d -> points() >= 300);
+        WebElement over = chart().findElement(By.cssSelector(".u-over"));
+        int width = over.getSize().getWidth();
+        new Actions(browser).moveToElement(over, -width / 5, 0).clickAndHold()
+                .moveByOffset(width / 20, 0).moveByOffset(width / 20, 0).moveByOffset(width / 20, 0).release().perform();
+
+        wait.until(d -> !zoom().equals("live"));
+        long from = Long.parseLong(zoom().split("-")[0]);
+        long to = Long.parseLong(zoom().split("-")[1]);
+        int maxPoints = Integer.parseInt(chart().getAttribute("data-max-points"));
+        assertThat(to - from).as("about 15% of 300 steps").isBetween(20L, 200L);
+        assertThat(maxPoints).as("about the plot's width in pixels").isBetween(width - 2, width + 2);
+        assertThat(browser.findElement(By.id("accuracy-chart")).getAttribute("data-zoom")).isEqualTo(zoom());
+        assertThat(text("#zoom-status")).isEqualTo("steps " + from + "–" + to + ": " + points() + " stored points");
+
+        // Fewer steps than pixels: every stored step of the range, as the server reduces it for this width.
+        List<SignalPoint> stored = session.experiment().signals().history(HistoryQuery.all().withMetrics(List.of(LOSS))
+                .withRunHashes(List.of(session.experiment().runHash())).withRange(new StepRange(from, to))
+                .withMaxPoints(maxPoints)).points();
+        assertThat(points()).isEqualTo(stored.size()).isEqualTo(to - from + 1);
+        assertThat(chart().getAttribute("data-x-range")).isEqualTo(from + "-" + to);
+        Browser.screenshot(browser, "curves");
+
+        long liveBefore = session.experiment().step();
+        LiveRun.await("training goes on", () -> session.experiment().step() > liveBefore + 20, 30);
+        assertThat(points()).as("the zoomed view does not follow the live feed").isEqualTo(to - from + 1);
+
+        browser.findElement(By.id("zoom-reset")).click();
+        wait.until(d -> zoom().equals("live") && points() > liveBefore + 10);
+        assertThat(chart().getAttribute("data-x-range")).startsWith("1-");
+        assertThat(chart().getAttribute("data-max-points")).isNull();
+        assertThat(browser.findElement(By.id("zoom-reset")).isEnabled()).isFalse();
+    }
+
+    @Test
+    void aNoteSavedFromTheFormIsStoredWithItsPointAndMarkedOnTheCurve() {
+        browser.findElement(By.id("note-step")).sendKeys("10");
+        browser.findElement(By.id("note-text")).sendKeys("first dip");
+        browser.findElement(By.id("note-save")).click();
+
+        wait.until(d -> text("#note-message").startsWith("Saved"));
+        assertThat(text("#note-message")).isEqualTo("Saved note for train/loss @ step 10");
+        assertThat(browser.findElement(By.id("note-message")).getAttribute("class")).doesNotContain("error");
+        wait.until(d -> notes().contains(10L));
+        assertThat(storedNotes()).singleElement().satisfies(p -> {
+            assertThat(p.step()).isEqualTo(10);
+            assertThat(p.note()).isEqualTo("first dip");
+        });
+    }
+
+    @Test
+    void aNoteOnAStepWithoutAPointIsRefusedAsAnError() {
+        browser.findElement(By.id("note-step")).sendKeys("99999999");
+        browser.findElement(By.id("note-text")).sendKeys("nowhere");
+        browser.findElement(By.id("note-save")).click();
+
+        wait.until(d -> browser.findElement(By.id("note-message")).getAttribute("class").contains("error"));
+        assertThat(text("#note-message")).isEqualTo("Signal point not found for note update: train/loss@"
+                + session.experiment().runHash() + ":99999999");
+        assertThat(notes()).isEmpty();
+        assertThat(storedNotes()).isEmpty();
+    }
+
+    @Test
+    void theAuditLogShowsANoteWrittenOnAClickedPointAboveThePauseBeforeIt() throws Exception {
+        browser.findElement(By.id("pause")).click();
+        wait.until(d -> text("#status").equals("PAUSED") && auditRows().stream().anyMatch(row -> row.get(0).equals("pause")));
+
+        new Actions(browser).moveToElement(chart().findElement(By.cssSelector(".u-over"))).click().perform();
+        wait.until(d -> !browser.findElement(By.id("note-step")).getAttribute("value").isEmpty());
+        long step = Long.parseLong(browser.findElement(By.id("note-step")).getAttribute("value"));
+        assertThat(step).isBetween(1L, session.experiment().step());
+        browser.findElement(By.id("note-text")).sendKeys("plateau starts");
+        browser.findElement(By.id("note-save")).click();
+
+        wait.until(d -> auditRows().size() == 2);
+        List<List<String>> rows = auditRows();
+        assertThat(rows).extracting(row -> row.get(0)).containsExactly("note_write", "pause");
+        assertThat(rows.get(0)).satisfies(newest -> {
+            assertThat(newest.get(1)).as("caller").startsWith("anonymous@");
+            assertThat(newest.get(2)).as("result").isEqualTo("Saved note for train/loss @ step " + step);
+            assertThat(newest.get(3)).as("parameters, the action's tooltip").contains("plateau starts");
+        });
+        wait.until(d -> notes().contains(step));
+        browser.executeScript("document.getElementById('audit-log').scrollIntoView({block: 'end'})");
+        Browser.screenshot(browser, "curves-notes-audit");
+    }
+
+    private WebElement chart() {
+        return browser.findElement(By.id("loss-chart"));
+    }
+
+    private String zoom() {
+        return chart().getAttribute("data-zoom");
+    }
+
+    private long points() {
+        String points = chart().getAttribute("data-points");
+        return points == null || points.isBlank() ? 0 : Long.parseLong(points);
+    }
+
+    private List<Long> notes() {
+        String steps = chart().getAttribute("data-notes");
+        return steps == null || steps.isBlank() ? List.of() : Arrays.stream(steps.split(",")).map(Long::parseLong).toList();
+    }
+
+    /** The audit panel's rows, top first, each as action, caller, result and the action's tooltip; read at once, as a refresh replaces them. */
+    @SuppressWarnings("unchecked")
+    private List<List<String>> auditRows() {
+        return (List<List<String>>) browser.executeScript("return [...document.querySelectorAll('#audit-rows tr[data-action]')]"
+                + ".map(r => [r.dataset.action, r.querySelector('.audit-caller').textContent,"
+                + " r.querySelector('.audit-result').textContent, r.querySelector('.audit-action').title])");
+    }
+
+    /** The loss curve's noted points in the run's store (every reduction keeps them). */
+    private List<SignalPoint> storedNotes() {
+        return session.experiment().signals().history(HistoryQuery.all().withMetrics(List.of(LOSS)).withMaxPoints(3))
+                .points().stream().filter(SignalPoint::hasNote).toList();
+    }
+
+    private String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText().trim();
+    }
+}
