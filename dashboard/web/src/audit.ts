@@ -1,7 +1,7 @@
 // Audit log panel: the run's steering actions and notes from GetAuditLog, newest first; read again when something changed, never on a timer.
 import type { AuditLogEntry } from "./gen/trainscope/v1/metrics_pb";
 import { requireToken } from "./auth";
-import { byId, showMessage } from "./dom";
+import { byId, showMessage, singleFlight } from "./dom";
 import { errorText, isUnauthenticated, type MetricsClient } from "./transport";
 
 /** Newest entries shown. */
@@ -11,28 +11,13 @@ const READ_TIMEOUT_MS = 10_000;
 export class AuditLogPanel {
   private readonly rows = byId<HTMLTableSectionElement>("audit-rows");
   private readonly message = byId("audit-message");
-  private reading = false;
-  private readAgain = false;
   /** What the table shows, so an unchanged log leaves the rows (and a person's hover or selection) alone. */
   private shown = "";
 
   constructor(private readonly client: MetricsClient) {}
 
-  /** Reads the log again; calls made while a read is under way fold into one more read. */
-  refresh(): void {
-    if (this.reading) {
-      this.readAgain = true;
-      return;
-    }
-    this.reading = true;
-    void this.read().finally(() => {
-      this.reading = false;
-      if (this.readAgain) {
-        this.readAgain = false;
-        this.refresh();
-      }
-    });
-  }
+  /** Reads the log again (calls during a read fold into one more). */
+  readonly refresh = singleFlight(() => this.read());
 
   private async read(): Promise<void> {
     try {

@@ -44,3 +44,24 @@ export function onEnter(input: HTMLInputElement, action: () => void): void {
     if (e.key === "Enter") action();
   });
 }
+
+/** Wraps an async read so that calls made while it runs fold into one more run once it ends. */
+export function singleFlight(read: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const run = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void read().finally(() => {
+      running = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    });
+  };
+  return run;
+}

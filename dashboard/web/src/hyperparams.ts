@@ -3,7 +3,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { HyperParameterDesc, HyperParametersSchema } from "./gen/experiment_service_pb";
 import { TrainingStatus } from "./gen/trainscope/v1/metrics_pb";
 import { requireToken } from "./auth";
-import { byId, onEnter, rate, setText, showMessage, type MessageKind } from "./dom";
+import { byId, onEnter, rate, setText, showMessage, singleFlight, type MessageKind } from "./dom";
 import { errorText, isUnauthenticated, type ExperimentClient } from "./transport";
 
 /** Only the fields the user set are sent: the wire has explicit presence, absent means "leave as is". */
@@ -50,8 +50,6 @@ export class HyperParameterPanel {
   private auditorToggle: HTMLButtonElement | null = null;
   private auditorOn = false;
   private ended = false;
-  private reading = false;
-  private readAgain = false;
   private readFailureShown = false;
   /** model_age and training_left as last read, so the stream's step can move them on between reads. */
   private readAt = { step: 0, left: 0 };
@@ -62,21 +60,8 @@ export class HyperParameterPanel {
     onEnter(this.stepsInput, () => this.runSteps());
   }
 
-  /** Reads every value again; calls made while a read is under way fold into one more read. */
-  refresh(): void {
-    if (this.reading) {
-      this.readAgain = true;
-      return;
-    }
-    this.reading = true;
-    void this.read().finally(() => {
-      this.reading = false;
-      if (this.readAgain) {
-        this.readAgain = false;
-        this.refresh();
-      }
-    });
-  }
+  /** Reads every value again (calls during a read fold into one more). */
+  readonly refresh = singleFlight(() => this.read());
 
   /** The stream's latest step: moves model age and a step budget on without a round trip. */
   showStep(step: number): void {

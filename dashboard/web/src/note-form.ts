@@ -1,6 +1,6 @@
 // The note form under the curves: writes a note on train/loss at a step (plot_note_operation) and reads the notes back.
 import { requireToken } from "./auth";
-import { byId, onEnter, showMessage, type MessageKind } from "./dom";
+import { byId, onEnter, showMessage, singleFlight, type MessageKind } from "./dom";
 import { LOSS, type CurveHistory } from "./history";
 import type { PointNotes } from "./notes";
 import { errorText, isUnauthenticated, type ExperimentClient } from "./transport";
@@ -22,8 +22,6 @@ export class NoteForm {
   private readonly textInput = byId<HTMLInputElement>("note-text");
   private readonly saveButton = byId<HTMLButtonElement>("note-save");
   private readonly message = byId("note-message");
-  private loading = false;
-  private loadAgain = false;
   private readFailureShown = false;
 
   constructor(
@@ -37,21 +35,8 @@ export class NoteForm {
     onEnter(this.textInput, () => void this.save());
   }
 
-  /** Reads every note again; calls made while a read is under way fold into one more read. */
-  load(): void {
-    if (this.loading) {
-      this.loadAgain = true;
-      return;
-    }
-    this.loading = true;
-    void this.read().finally(() => {
-      this.loading = false;
-      if (this.loadAgain) {
-        this.loadAgain = false;
-        this.load();
-      }
-    });
-  }
+  /** Reads every note again (calls during a read fold into one more). */
+  readonly load = singleFlight(() => this.read());
 
   /** A point picked on the chart: the form takes its step and its note, ready to edit. */
   pick(step: number): void {
