@@ -136,6 +136,40 @@ class ExperimentCommandGrpcTest {
     }
 
     @Test
+    void aStepBudgetPausesTrainingAfterThatManySteps() throws Exception {
+        CommandResponse reply = change(HyperParameters.newBuilder().setTrainingStepsToDo(6));
+        long from = Long.parseLong(reply.getMessage().replaceAll("Applied at step (\\d+):.*", "$1"));
+        assertThat(reply.getMessage()).endsWith("pausing after 6 more steps");
+        LiveRun.await("paused by the budget", () -> session.experiment().status() == RunStatus.PAUSED, 30);
+        assertThat(session.experiment().step()).isEqualTo(from + 6);
+    }
+
+    @Test
+    void frequenciesAndEvaluationBatchSizesAreStoredAndReported() {
+        CommandResponse reply = change(HyperParameters.newBuilder().setFullEvalFrequency(100).setCheckpontFrequency(250)
+                .setValBatchSize(256).setTestBatchSize(128));
+        assertThat(reply.getSuccess()).isTrue();
+        List<HyperParameterDesc> descs = call(TrainerCommand.newBuilder().setGetHyperParameters(true).build())
+                .getHyperParametersDescsList();
+        assertThat(value(descs, "eval_frequency")).isEqualTo(100f);
+        assertThat(value(descs, "checkpoint_frequency")).isEqualTo(250f);
+        assertThat(value(descs, "val_batch_size")).isEqualTo(256f);
+        assertThat(value(descs, "test_batch_size")).isEqualTo(128f);
+        assertThat(change(HyperParameters.newBuilder().setCheckpontFrequency(-1)).getMessage())
+                .contains("checkpoint frequency must not be negative");
+    }
+
+    @Test
+    void evaluationModeOnPausesTrainingAndIsReported() {
+        CommandResponse reply = change(HyperParameters.newBuilder().setEvaluationMode(true));
+        assertThat(reply.getMessage()).contains("evaluation_mode false → true").endsWith("paused");
+        assertThat(session.experiment().status()).isEqualTo(RunStatus.PAUSED);
+        assertThat(value(call(TrainerCommand.newBuilder().setGetHyperParameters(true).build())
+                .getHyperParametersDescsList(), "evaluation_mode")).isEqualTo(1f);
+        change(HyperParameters.newBuilder().setEvaluationMode(false));
+    }
+
+    @Test
     void theAuditLogIsReadableOverTheApiWithEveryChange() {
         change(HyperParameters.newBuilder().setLearningRate(3e-4f));
         var log = io.trainscope.proto.v1.MetricsServiceGrpc.newBlockingStub(channel)

@@ -90,6 +90,11 @@ class LoggerDataGrpcTest {
         assertThat(index.getPointsList()).isEmpty();
         assertThat(index.getCurvesList()).extracting(c -> c.getMetricName())
                 .contains("train/loss", "train/accuracy", "train/learning_rate", "train/step_time_ms");
+        assertThat(stub.getLatestLoggerData(GetLatestLoggerDataRequest.newBuilder().setRequestFullHistory(true)
+                .setIndexOnly(true).addExperimentHashes(session.experiment().runHash()).build()).getCurvesCount())
+                .isEqualTo(index.getCurvesCount());
+        assertThat(stub.getLatestLoggerData(GetLatestLoggerDataRequest.newBuilder().setRequestFullHistory(true)
+                .addExperimentHashes("no-such-run").build()).getCurvesList()).isEmpty();
     }
 
     @Test
