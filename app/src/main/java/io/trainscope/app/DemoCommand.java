@@ -69,7 +69,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("Dashboard: " + session.server().url()
                 + (settings.tokens().enabled() ? " (auth on: the page asks for your token)" : ""));
         System.out.println("gRPC: " + settings.host() + ":" + session.server().port()
-                + " (trainscope.v1.MetricsService, reflection on). Ctrl-C to quit.");
+                + " (trainscope.v1.MetricsService, WeightsLab ExperimentService; reflection on). Run files: "
+                + runDirectory.toAbsolutePath() + ". Ctrl-C to quit.");
         session.awaitTrainingThread();
         return 0;
     }
