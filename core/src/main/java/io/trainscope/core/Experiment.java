@@ -35,7 +35,7 @@ public final class Experiment implements AutoCloseable {
     private final AuditLog audit;
     private final DuckDbSignalStore signals;
     private final String runHash;
-    private volatile RunDescription description;
+    private final RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
     private volatile ModelLayers model;
     private volatile long step;
@@ -80,11 +80,6 @@ public final class Experiment implements AutoCloseable {
     /** The model's layers, once training has built it. */
     public Optional<ModelLayers> model() {
         return Optional.ofNullable(model);
-    }
-
-    /** Replaces the description once the dataset and model are known. */
-    public void describe(RunDescription next) {
-        description = requireNonNull(next, "next");
     }
 
     /** Called by the training loop after each step. */

@@ -89,10 +89,6 @@ public final class TrainscopeServer implements AutoCloseable {
         return "http://" + (any ? "localhost" : host) + ":" + port() + "/";
     }
 
-    public LiveStreamService live() {
-        return live;
-    }
-
     /** RPCs that were slower than the threshold, most recent last. */
     public List<SlowCall> slowCalls() {
         return watchdog.recent();

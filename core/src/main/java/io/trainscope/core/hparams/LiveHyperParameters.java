@@ -2,7 +2,8 @@ package io.trainscope.core.hparams;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The hyperparameters a person may change while the model trains. Values are validated here;
@@ -13,7 +14,7 @@ public final class LiveHyperParameters {
 
     public static final int MAX_BATCH_SIZE = 4096;
 
-    private volatile String experimentName = "Anonymous";
+    private final String experimentName = "Anonymous";
     private volatile float learningRate;
     private volatile int batchSize;
     private volatile int validationBatchSize = 500;
@@ -69,14 +70,6 @@ public final class LiveHyperParameters {
         return evaluationMode;
     }
 
-    public void setExperimentName(String name) {
-        Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("experiment name must not be blank");
-        }
-        experimentName = name;
-    }
-
     public void setLearningRate(float value, long step) {
         apply(HyperParameterUpdate.none().withLearningRate(value), step);
     }
@@ -96,38 +89,15 @@ public final class LiveHyperParameters {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         List<HyperParameterChange> changes = new ArrayList<>();
-        update.learningRate().ifPresent(v -> {
-            changes.add(change(step, "learning_rate", learningRate, v));
-            learningRate = v;
-        });
-        update.batchSize().ifPresent(v -> {
-            changes.add(change(step, "batch_size", batchSize, v));
-            batchSize = v;
-        });
-        update.validationBatchSize().ifPresent(v -> {
-            changes.add(change(step, "val_batch_size", validationBatchSize, v));
-            validationBatchSize = v;
-        });
-        update.testBatchSize().ifPresent(v -> {
-            changes.add(change(step, "test_batch_size", testBatchSize, v));
-            testBatchSize = v;
-        });
-        update.fullEvalFrequency().ifPresent(v -> {
-            changes.add(change(step, "eval_frequency", fullEvalFrequency, v));
-            fullEvalFrequency = v;
-        });
-        update.checkpointFrequency().ifPresent(v -> {
-            changes.add(change(step, "checkpoint_frequency", checkpointFrequency, v));
-            checkpointFrequency = v;
-        });
-        update.auditorMode().ifPresent(v -> {
-            changes.add(change(step, "auditor_mode", auditorMode, v));
-            auditorMode = v;
-        });
-        update.evaluationMode().ifPresent(v -> {
-            changes.add(change(step, "evaluation_mode", evaluationMode, v));
-            evaluationMode = v;
-        });
+        set(changes, step, "learning_rate", update.learningRate(), learningRate, v -> learningRate = v);
+        set(changes, step, "batch_size", update.batchSize(), batchSize, v -> batchSize = v);
+        set(changes, step, "val_batch_size", update.validationBatchSize(), validationBatchSize, v -> validationBatchSize = v);
+        set(changes, step, "test_batch_size", update.testBatchSize(), testBatchSize, v -> testBatchSize = v);
+        set(changes, step, "eval_frequency", update.fullEvalFrequency(), fullEvalFrequency, v -> fullEvalFrequency = v);
+        set(changes, step, "checkpoint_frequency", update.checkpointFrequency(), checkpointFrequency,
+                v -> checkpointFrequency = v);
+        set(changes, step, "auditor_mode", update.auditorMode(), auditorMode, v -> auditorMode = v);
+        set(changes, step, "evaluation_mode", update.evaluationMode(), evaluationMode, v -> evaluationMode = v);
         history.addAll(changes);
         changeCount = history.size();
         return changes;
@@ -161,8 +131,13 @@ public final class LiveHyperParameters {
         return value;
     }
 
-    private static HyperParameterChange change(long step, String name, Object oldValue, Object newValue) {
-        return new HyperParameterChange(step, name, String.valueOf(oldValue), String.valueOf(newValue),
-                System.currentTimeMillis());
+    /** Applies one value when present, recording the change. */
+    private static <T> void set(List<HyperParameterChange> changes, long step, String name, Optional<T> value,
+            T current, Consumer<T> setter) {
+        value.ifPresent(v -> {
+            changes.add(new HyperParameterChange(step, name, String.valueOf(current), String.valueOf(v),
+                    System.currentTimeMillis()));
+            setter.accept(v);
+        });
     }
 }

@@ -47,8 +47,4 @@ public final class StepMeter {
     public synchronized double lastStepMillis() {
         return lastStepMillis;
     }
-
-    public synchronized long steps() {
-        return count;
-    }
 }

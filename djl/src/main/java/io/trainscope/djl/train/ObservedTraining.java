@@ -207,16 +207,20 @@ public final class ObservedTraining implements Runnable {
             flags.add(SignalFlag.AUDIT_MODE);
         }
         long now = System.currentTimeMillis() / 1000;
-        String run = experiment.runHash();
-        SignalStore signals = experiment.signals();
-        signals.append(point("train/loss", run, step, loss, now, flags));
-        signals.append(point("train/accuracy", run, step, accuracy, now, flags));
-        signals.append(point("train/learning_rate", run, step, experiment.hyperParameters().learningRate(), now, flags));
-        signals.append(point("train/step_time_ms", run, step, stepMillis, now, flags));
+        log("train/loss", step, loss, now, flags);
+        log("train/accuracy", step, accuracy, now, flags);
+        log("train/learning_rate", step, experiment.hyperParameters().learningRate(), now, flags);
+        log("train/step_time_ms", step, stepMillis, now, flags);
     }
 
-    private static SignalPoint point(String metric, String run, long step, float value, long now, Set<SignalFlag> flags) {
-        return new SignalPoint(metric, run, step, value, now, flags, "", List.of(), "");
+    /** Plain points (nearly every step) go in without building a {@link SignalPoint}. */
+    private void log(String metric, long step, float value, long now, Set<SignalFlag> flags) {
+        SignalStore signals = experiment.signals();
+        if (flags.isEmpty()) {
+            signals.append(metric, experiment.runHash(), step, value, now);
+        } else {
+            signals.append(new SignalPoint(metric, experiment.runHash(), step, value, now, flags, "", List.of(), ""));
+        }
     }
 
     private NDArray perSampleLoss(NDArray logits, NDArray labels) {

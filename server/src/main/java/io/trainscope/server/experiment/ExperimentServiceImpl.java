@@ -25,10 +25,13 @@ import io.trainscope.proto.weightslab.PlotNoteOperation;
 import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.auth.Callers;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -162,30 +165,33 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
                     ? "Failed to set hyperparameters: the training loop did not reach a step boundary in time"
                     : result.message();
             boolean success = error == null && result.success();
-            audit(hp, update, training, caller, (success ? "" : "refused: ") + message);
+            audit(hp, caller, (success ? "" : "refused: ") + message);
             reply(response, success, message);
         }, blockingExecutor());
     }
 
     /** Records each kind of action the change contained, before the reply goes out. */
-    private void audit(HyperParameters hp, HyperParameterUpdate update, Optional<Boolean> training, String caller,
-            String result) {
+    private void audit(HyperParameters hp, String caller, String result) {
         Map<String, String> parameters = new LinkedHashMap<>();
         for (var field : hp.getAllFields().entrySet()) {
             parameters.put(field.getKey().getName(), String.valueOf(field.getValue()));
         }
+        List<String> actions = new ArrayList<>();
+        if (hp.hasIsTraining()) {
+            actions.add(hp.getIsTraining() ? "resume" : "pause");
+        }
+        if (hp.hasAuditorMode() || hp.hasEvaluationMode()) {
+            actions.add("mode_switch");
+        }
+        if (parameters.isEmpty() || !MODE_FIELDS.containsAll(parameters.keySet())) {
+            actions.add("hp_change"); // values, a step count, or an empty (refused) change
+        }
         Instant now = Instant.now();
-        training.ifPresent(t -> experiment.audit().record(new AuditEntry(now, t ? "resume" : "pause", parameters, caller, result)));
-        if (update.auditorMode().isPresent() || update.evaluationMode().isPresent()) {
-            experiment.audit().record(new AuditEntry(now, "mode_switch", parameters, caller, result));
-        }
-        HyperParameterUpdate values = new HyperParameterUpdate(update.learningRate(), update.batchSize(),
-                update.validationBatchSize(), update.testBatchSize(), update.stepsToDo(), update.fullEvalFrequency(),
-                update.checkpointFrequency(), Optional.empty(), Optional.empty());
-        if (!values.isEmpty() || hp.hasNbSteps() || (training.isEmpty() && update.isEmpty())) {
-            experiment.audit().record(new AuditEntry(now, "hp_change", parameters, caller, result));
-        }
+        actions.forEach(action -> experiment.audit().record(new AuditEntry(now, action, parameters, caller, result)));
     }
+
+    /** Fields that change the run's state rather than a value; audited as pause/resume/mode_switch. */
+    private static final Set<String> MODE_FIELDS = Set.of("is_training", "auditor_mode", "evaluation_mode");
 
     private void writeNote(PlotNoteOperation note, String caller, StreamObserver<CommandResponse> response) {
         String target = note.getMetricName() + "@" + note.getExperimentHash() + ":" + note.getModelAge();

@@ -125,7 +125,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
 
     @Override
     public void sendControl(ControlCommand request, StreamObserver<ControlAck> response) {
-        control(request).whenCompleteAsync((answer, error) -> {
+        control(request).whenComplete((answer, error) -> {
             if (error != null) {
                 response.onError(toStatus(error).asRuntimeException());
                 return;
@@ -140,7 +140,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
                 case NOT_NOW -> response.onError(Status.FAILED_PRECONDITION.withDescription(answer.ack().getMessage())
                         .asRuntimeException());
             }
-        }, streams);
+        });
     }
 
     /** A control command's acknowledgement and how it ended. */
@@ -212,11 +212,6 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
                 () -> active.remove(holder[0]));
         active.add(holder[0]);
         return holder[0];
-    }
-
-    /** Live subscribers right now. */
-    public int activeStreams() {
-        return active.size();
     }
 
     @Override
