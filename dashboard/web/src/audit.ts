@@ -1,8 +1,7 @@
 // Audit log panel: the run's steering actions and notes from GetAuditLog, newest first; read again when something changed, never on a timer.
 import type { AuditLogEntry } from "./gen/trainscope/v1/metrics_pb";
-import { requireToken } from "./auth";
 import { byId, showMessage, singleFlight } from "./dom";
-import { errorText, isUnauthenticated, type MetricsClient } from "./transport";
+import { failureReason, type MetricsClient } from "./transport";
 
 /** Newest entries shown. */
 const LIMIT = 100;
@@ -25,9 +24,7 @@ export class AuditLogPanel {
       this.render(reply.entries);
       showMessage(this.message, "", "ok");
     } catch (err) {
-      if (isUnauthenticated(err)) void requireToken(); // the stream's replay after login triggers a new read
-      showMessage(this.message,
-        `Reading the audit log failed: ${isUnauthenticated(err) ? "access token required" : errorText(err)}`, "error");
+      showMessage(this.message, `Reading the audit log failed: ${failureReason(err)}`, "error");
     }
   }
 

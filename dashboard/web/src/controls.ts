@@ -5,9 +5,8 @@ import {
   type ControlAck,
   type TrainingConfig,
 } from "./gen/trainscope/v1/metrics_pb";
-import { requireToken } from "./auth";
 import { byId, onEnter, rate, showMessage, type MessageKind } from "./dom";
-import { errorText, isUnauthenticated, type MetricsClient } from "./transport";
+import { failureReason, type MetricsClient } from "./transport";
 
 /** SendControl answers once the command took effect (at a step boundary); give up after this. */
 const CONTROL_TIMEOUT_MS = 30_000;
@@ -99,12 +98,7 @@ export class Controls {
       this.showAck(ack);
       this.wrote();
     } catch (err) {
-      if (isUnauthenticated(err)) {
-        this.show(`${actionName(action)} failed: access token required`, "error");
-        void requireToken();
-      } else {
-        this.show(`${actionName(action)} failed: ${errorText(err)}`, "error");
-      }
+      this.show(`${actionName(action)} failed: ${failureReason(err)}`, "error");
     }
   }
 

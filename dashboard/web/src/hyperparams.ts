@@ -2,9 +2,8 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { HyperParameterDesc, HyperParametersSchema } from "./gen/experiment_service_pb";
 import { TrainingStatus } from "./gen/trainscope/v1/metrics_pb";
-import { requireToken } from "./auth";
 import { byId, onEnter, rate, setText, showMessage, singleFlight, type MessageKind } from "./dom";
-import { errorText, isUnauthenticated, type ExperimentClient } from "./transport";
+import { failureReason, type ExperimentClient } from "./transport";
 
 /** Only the fields the user set are sent: the wire has explicit presence, absent means "leave as is". */
 type Change = MessageInitShape<typeof HyperParametersSchema>;
@@ -88,8 +87,7 @@ export class HyperParameterPanel {
       if (this.readFailureShown) this.show("", "ok");
       this.readFailureShown = false;
     } catch (err) {
-      if (isUnauthenticated(err)) void requireToken(); // the stream's replay after login triggers a new read
-      this.showReadFailure(isUnauthenticated(err) ? "access token required" : errorText(err));
+      this.showReadFailure(failureReason(err));
     }
   }
 
@@ -216,12 +214,7 @@ export class HyperParameterPanel {
       if (input) input.value = "";
       this.refresh();
     } catch (err) {
-      if (isUnauthenticated(err)) {
-        this.show(`${what} failed: access token required`, "error");
-        void requireToken();
-      } else {
-        this.show(`${what} failed: ${errorText(err)}`, "error");
-      }
+      this.show(`${what} failed: ${failureReason(err)}`, "error");
     }
   }
 

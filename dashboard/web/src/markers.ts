@@ -2,6 +2,7 @@
 import uPlot from "uplot";
 import type { ScalarData } from "./gen/trainscope/v1/metrics_pb";
 import { rate } from "./dom";
+import { drawInPlot } from "./plot";
 
 /** A change, marked at the first step trained with the new value (ScalarData.globalStep counts that step). */
 export interface Marker {
@@ -99,35 +100,29 @@ export function markerPlugin(markers: ChangeMarkers): uPlot.Plugin {
 
 function drawMarkers(u: uPlot, markers: readonly Marker[]): void {
   if (markers.length === 0) return;
-  const px = uPlot.pxRatio;
-  const { left, top, width, height } = u.bbox;
-  const ctx = u.ctx;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(left, top, width, height);
-  ctx.clip();
-  ctx.strokeStyle = COLOR;
-  ctx.fillStyle = COLOR;
-  ctx.lineWidth = px;
-  ctx.setLineDash([4 * px, 3 * px]);
-  ctx.font = `${10 * px}px system-ui, sans-serif`;
-  ctx.textAlign = "left"; // uPlot leaves its axes' alignment on the context
-  ctx.textBaseline = "top";
-  let labelEnd = -Infinity;
-  for (const m of markers) {
-    const x = Math.round(u.valToPos(m.step, "x", true)) + 0.5;
-    if (!Number.isFinite(x) || x < left || x > left + width) continue;
-    ctx.beginPath();
-    ctx.moveTo(x, top);
-    ctx.lineTo(x, top + height);
-    ctx.stroke();
-    const textWidth = ctx.measureText(m.label).width;
-    const flip = x + 3 * px + textWidth > left + width; // near the right edge: label on the line's left
-    const textX = flip ? x - 3 * px - textWidth : x + 3 * px;
-    if (textX > labelEnd) { // labels of crowded markers would overlap: the hover tooltip still names them
-      ctx.fillText(m.label, textX, top + 2 * px);
-      labelEnd = textX + textWidth + 6 * px;
+  drawInPlot(u, (ctx, { left, top, width, height, px }) => {
+    ctx.strokeStyle = COLOR;
+    ctx.fillStyle = COLOR;
+    ctx.lineWidth = px;
+    ctx.setLineDash([4 * px, 3 * px]);
+    ctx.font = `${10 * px}px system-ui, sans-serif`;
+    ctx.textAlign = "left"; // uPlot leaves its axes' alignment on the context
+    ctx.textBaseline = "top";
+    let labelEnd = -Infinity;
+    for (const m of markers) {
+      const x = Math.round(u.valToPos(m.step, "x", true)) + 0.5;
+      if (!Number.isFinite(x) || x < left || x > left + width) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      const textWidth = ctx.measureText(m.label).width;
+      const flip = x + 3 * px + textWidth > left + width; // near the right edge: label on the line's left
+      const textX = flip ? x - 3 * px - textWidth : x + 3 * px;
+      if (textX > labelEnd) { // labels of crowded markers would overlap: the hover tooltip still names them
+        ctx.fillText(m.label, textX, top + 2 * px);
+        labelEnd = textX + textWidth + 6 * px;
+      }
     }
-  }
-  ctx.restore();
+  });
 }

@@ -3,7 +3,7 @@ import { requireToken } from "./auth";
 import { byId, onEnter, showMessage, singleFlight, type MessageKind } from "./dom";
 import { LOSS, type CurveHistory } from "./history";
 import type { PointNotes } from "./notes";
-import { errorText, isUnauthenticated, type ExperimentClient } from "./transport";
+import { failureReason, isUnauthenticated, type ExperimentClient } from "./transport";
 
 const INT32_MAX = 2 ** 31 - 1;
 const WRITE_TIMEOUT_MS = 15_000;
@@ -54,7 +54,7 @@ export class NoteForm {
       if (this.readFailureShown) this.show("", "ok");
       this.readFailureShown = false;
     } catch (err) {
-      this.show(`Reading notes failed: ${isUnauthenticated(err) ? "access token required" : errorText(err)}`, "error");
+      this.show(`Reading notes failed: ${failureReason(err)}`, "error");
       this.readFailureShown = true;
       if (isUnauthenticated(err)) void requireToken().then(() => this.load());
     }
@@ -84,12 +84,7 @@ export class NoteForm {
       this.textInput.value = "";
       this.load();
     } catch (err) {
-      if (isUnauthenticated(err)) {
-        this.show(`${what} failed: access token required`, "error");
-        void requireToken();
-      } else {
-        this.show(`${what} failed: ${errorText(err)}`, "error");
-      }
+      this.show(`${what} failed: ${failureReason(err)}`, "error");
     }
   }
 

@@ -1,6 +1,7 @@
 // Notes on the loss curve's points: the ones known to the page, drawn as dots with their text as the chart's tooltip.
 import uPlot from "uplot";
 import type { LoggerDataPoint } from "./gen/experiment_service_pb";
+import { drawInPlot } from "./plot";
 
 export interface PointNote {
   readonly step: number;
@@ -60,25 +61,19 @@ export function notePlugin(notes: PointNotes): uPlot.Plugin {
 
 function drawNotes(u: uPlot, notes: readonly PointNote[]): void {
   if (notes.length === 0) return;
-  const px = uPlot.pxRatio;
-  const { left, top, width, height } = u.bbox;
-  const ctx = u.ctx;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(left, top, width, height);
-  ctx.clip();
-  ctx.fillStyle = COLOR;
-  ctx.strokeStyle = OUTLINE;
-  ctx.lineWidth = 1.5 * px;
-  ctx.setLineDash([]);
-  for (const n of notes) {
-    const x = u.valToPos(n.step, "x", true);
-    const y = u.valToPos(n.value, "y", true);
-    if (!Number.isFinite(x) || !Number.isFinite(y) || x < left || x > left + width) continue;
-    ctx.beginPath();
-    ctx.arc(x, Math.min(Math.max(y, top), top + height), 4 * px, 0, 2 * Math.PI);
-    ctx.fill();
-    ctx.stroke();
-  }
-  ctx.restore();
+  drawInPlot(u, (ctx, { left, top, width, height, px }) => {
+    ctx.fillStyle = COLOR;
+    ctx.strokeStyle = OUTLINE;
+    ctx.lineWidth = 1.5 * px;
+    ctx.setLineDash([]);
+    for (const n of notes) {
+      const x = u.valToPos(n.step, "x", true);
+      const y = u.valToPos(n.value, "y", true);
+      if (!Number.isFinite(x) || !Number.isFinite(y) || x < left || x > left + width) continue;
+      ctx.beginPath();
+      ctx.arc(x, Math.min(Math.max(y, top), top + height), 4 * px, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+  });
 }

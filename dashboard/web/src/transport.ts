@@ -3,7 +3,7 @@ import { Code, ConnectError, createClient, type Client, type Transport } from "@
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { ExperimentService } from "./gen/experiment_service_pb";
 import { MetricsService } from "./gen/trainscope/v1/metrics_pb";
-import { bearer } from "./auth";
+import { bearer, requireToken } from "./auth";
 
 export type MetricsClient = Client<typeof MetricsService>;
 export type ExperimentClient = Client<typeof ExperimentService>;
@@ -39,6 +39,18 @@ export function clientIdHeaders(): Record<string, string> {
 
 export function isUnauthenticated(err: unknown): boolean {
   return ConnectError.from(err).code === Code.Unauthenticated;
+}
+
+/**
+ * Why a call failed, for a person; when the server wants a token, the token dialog opens too
+ * (the live stream's replay after login brings every panel up to date).
+ */
+export function failureReason(err: unknown): string {
+  if (isUnauthenticated(err)) {
+    void requireToken();
+    return "access token required";
+  }
+  return errorText(err);
 }
 
 /** A short human-readable reason for a failed call. */
