@@ -25,7 +25,12 @@ final class LiveRun {
      * a second session in a test that already trains must start {@code paused}.
      */
     static TrainingSession shapes(AccessTokens tokens, boolean paused) {
-        return TrainingSession.start(GeneratedShapes.create("shapes/train", 20_000, 1),
+        return shapes(tokens, paused, 20_000);
+    }
+
+    /** As {@link #shapes(AccessTokens, boolean)} with {@code trainSize} training images. */
+    static TrainingSession shapes(AccessTokens tokens, boolean paused, int trainSize) {
+        return TrainingSession.start(GeneratedShapes.create("shapes/train", trainSize, 1),
                 GeneratedShapes.create("shapes/test", 500, 2), TrainingOptions.epochs(20), 32, 1e-3f, paused,
                 ServerSettings.loopback().withTokens(tokens), runDirectory());
     }
