@@ -182,7 +182,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             reply.addAllHyperParametersDescs(HyperParameterMessages.describe(experiment));
         }
         if (request.hasGetDataRecords()) {
-            reply.setSuccess(false).setMessage("Per-sample records are not available in this version of Trainscope yet.");
+            reply.setSuccess(false).setMessage("get_data_records is not served: GetDataSamples returns the same per-sample records, paged over your view.");
         }
         if (!request.getGetInteractiveLayers() && !request.hasGetSingleLayerInfoId()) {
             response.onNext(reply.build());
