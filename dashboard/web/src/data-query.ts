@@ -30,6 +30,7 @@ export class DataQuery {
   private readonly countsEl = byId("data-counts");
   private readonly message = byId("data-message");
   private last: DataCounts = { all: 0, inLoop: 0, discarded: 0 };
+  private busy = false;
 
   constructor(private readonly client: ExperimentClient, private readonly events: QueryEvents) {
     const apply = (): void => void this.apply(this.input.value.trim());
@@ -86,7 +87,9 @@ export class DataQuery {
     }
   }
 
+  /** One query at a time: one asked for while another runs is ignored, so replies cannot arrive out of order. */
   private async send(query: string, naturalLanguage: boolean, pending: string): Promise<DataQueryResponse | null> {
+    if (this.busy) return null;
     showMessage(this.message, pending, "pending");
     this.setBusy(true);
     try {
@@ -125,6 +128,7 @@ export class DataQuery {
   }
 
   private setBusy(busy: boolean): void {
+    this.busy = busy;
     this.applyButton.disabled = busy;
     this.resetButton.disabled = busy;
     this.countsEl.classList.toggle("busy", busy);
