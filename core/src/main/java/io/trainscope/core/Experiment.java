@@ -11,9 +11,12 @@ import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.LiveFeed;
 import io.trainscope.core.live.StepMeter;
 import io.trainscope.core.model.ModelLayers;
+import io.trainscope.core.samples.SampleStore;
+import io.trainscope.core.samples.Split;
 import io.trainscope.core.signals.DuckDbSignalStore;
 import io.trainscope.core.signals.SignalStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,6 +37,7 @@ public final class Experiment implements AutoCloseable {
     private final Path runDirectory;
     private final AuditLog audit;
     private final DuckDbSignalStore signals;
+    private final SampleStore samples;
     private final String runHash;
     private final RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
@@ -41,12 +45,21 @@ public final class Experiment implements AutoCloseable {
     private volatile long step;
     private volatile int epoch;
 
-    /** A run whose files ({@code audit.jsonl}, later its database and checkpoints) live in {@code runDirectory}. */
+    /** A run without per-sample data (tests of the control plane). */
     public Experiment(RunDescription description, boolean startPaused, Path runDirectory) {
+        this(description, startPaused, runDirectory, List.of());
+    }
+
+    /**
+     * A run whose files ({@code audit.jsonl}, {@code experiment.duckdb}, later its checkpoints)
+     * live in {@code runDirectory}, with one sample-table row per sample of {@code splits}.
+     */
+    public Experiment(RunDescription description, boolean startPaused, Path runDirectory, List<Split> splits) {
         this.description = requireNonNull(description, "description");
         this.runDirectory = requireNonNull(runDirectory, "runDirectory");
         this.audit = AuditLog.open(runDirectory.resolve("audit.jsonl"));
         this.signals = DuckDbSignalStore.open(runDirectory.resolve("experiment.duckdb"));
+        this.samples = SampleStore.open(runDirectory.resolve("experiment.duckdb"), splits);
         this.runHash = RunHash.of(description);
         this.hyperParameters = new LiveHyperParameters(description.learningRate(), description.batchSize());
         this.gate = new TrainingGate(startPaused);
@@ -105,9 +118,15 @@ public final class Experiment implements AutoCloseable {
         return runHash;
     }
 
+    /** The run's per-sample table: statistics, tags, discards, views. */
+    public SampleStore samples() {
+        return samples;
+    }
+
     /** Writes out and closes the run's files. */
     @Override
     public void close() {
+        samples.close();
         signals.close();
         audit.close();
     }

@@ -4,12 +4,16 @@ import io.trainscope.core.Experiment;
 import io.trainscope.core.RunDescription;
 import io.trainscope.core.control.StepWatchdog;
 import io.trainscope.core.live.PerformanceMonitor;
+import io.trainscope.core.samples.Split;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.model.ReferenceModels;
 import io.trainscope.djl.train.ObservedTraining;
 import io.trainscope.djl.train.TrainingOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import io.trainscope.server.data.SampleImages;
 
 /**
  * A running training with its server: the experiment, the training thread and the port,
@@ -41,11 +45,24 @@ public final class TrainingSession implements AutoCloseable {
     /** Starts serving, then training, on {@code train}. */
     public static TrainingSession start(ImageDataset train, ImageDataset test, TrainingOptions options, int batchSize,
             float learningRate, boolean startPaused, ServerSettings settings, Path runDirectory) {
+        return start(train, test, Map.of(), options, batchSize, learningRate, startPaused, settings, runDirectory);
+    }
+
+    /**
+     * Starts serving, then training, on {@code train}, whose samples carry the integer metadata
+     * columns {@code trainMetadata} (one value per sample) in the sample table.
+     */
+    public static TrainingSession start(ImageDataset train, ImageDataset test, Map<String, int[]> trainMetadata,
+            TrainingOptions options, int batchSize, float learningRate, boolean startPaused, ServerSettings settings,
+            Path runDirectory) {
         int stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
         RunDescription description = new RunDescription("small-cnn", train.name(), options.epochs(), batchSize,
                 learningRate, stepsPerEpoch, train.size(), train.classNames(), "adam");
-        Experiment experiment = new Experiment(description, startPaused, runDirectory);
-        TrainscopeServer server = TrainscopeServer.start(experiment, settings);
+        List<Split> splits = List.of(new Split(ObservedTraining.TRAIN, train.labels(), trainMetadata),
+                Split.of(ObservedTraining.TEST, test.labels()));
+        Experiment experiment = new Experiment(description, startPaused, runDirectory, splits);
+        TrainscopeServer server = TrainscopeServer.start(experiment, new SampleImages(Map.of(ObservedTraining.TRAIN, train,
+                ObservedTraining.TEST, test)), settings);
         ObservedTraining training = new ObservedTraining(experiment, ReferenceModels.smallCnn(train.classCount()), train,
                 test, options);
         Thread thread = new Thread(training, "trainscope-training");

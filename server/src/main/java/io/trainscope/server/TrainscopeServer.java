@@ -11,6 +11,10 @@ import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.trainscope.core.Experiment;
 import io.trainscope.server.auth.TokenAuthInterceptor;
+import io.trainscope.server.data.DataService;
+import io.trainscope.server.data.LanguageModelQueries;
+import io.trainscope.server.data.SampleImages;
+import io.trainscope.server.data.SampleServiceImpl;
 import io.trainscope.server.experiment.ExperimentServiceImpl;
 import io.trainscope.server.live.LiveStreamService;
 import io.trainscope.server.watchdog.SlowCall;
@@ -39,26 +43,36 @@ public final class TrainscopeServer implements AutoCloseable {
     private final LiveStreamService live;
     private final SlowCallWatchdog watchdog;
     private final ServerSettings settings;
+    private final SampleImages images;
 
-    private TrainscopeServer(Server server, LiveStreamService live, SlowCallWatchdog watchdog, ServerSettings settings) {
+    private TrainscopeServer(Server server, LiveStreamService live, SlowCallWatchdog watchdog, ServerSettings settings,
+            SampleImages images) {
         this.server = server;
+        this.images = images;
         this.live = live;
         this.watchdog = watchdog;
         this.settings = settings;
     }
 
-    /** Starts serving {@code experiment}; returns once the port is bound. */
+    /** Starts serving {@code experiment}, without images for its samples; returns once the port is bound. */
     public static TrainscopeServer start(Experiment experiment, ServerSettings settings) {
+        return start(experiment, SampleImages.none(), settings);
+    }
+
+    /** Starts serving {@code experiment}, whose samples' images are {@code images}; returns once the port is bound. */
+    public static TrainscopeServer start(Experiment experiment, SampleImages images, ServerSettings settings) {
         requireNonNull(experiment, "experiment");
+        requireNonNull(images, "images");
         requireNonNull(settings, "settings");
+        DataService data = new DataService(experiment, images, LanguageModelQueries.fromEnvironment(System.getenv()));
         LiveStreamService live = new LiveStreamService(experiment);
         GrpcServiceBuilder grpc = GrpcService.builder()
                 .supportedSerializationFormats(GrpcSerializationFormats.values())
                 .enableUnframedRequests(true)
                 .maxRequestMessageLength(settings.maxMessageBytes())
                 .maxResponseMessageLength(settings.maxMessageBytes());
-        for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment),
-                ProtoReflectionServiceV1.newInstance())) {
+        for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment, data),
+                new SampleServiceImpl(experiment.samples()), ProtoReflectionServiceV1.newInstance())) {
             grpc.addService(service);
         }
         SlowCallWatchdog watchdog = new SlowCallWatchdog(settings.slowCallThreshold());
@@ -74,7 +88,7 @@ public final class TrainscopeServer implements AutoCloseable {
                 .build();
         server.start().join();
         warnIfExposed(settings);
-        return new TrainscopeServer(server, live, watchdog, settings);
+        return new TrainscopeServer(server, live, watchdog, settings, images);
     }
 
     /** The bound port (useful when asked for port 0). */
@@ -98,6 +112,7 @@ public final class TrainscopeServer implements AutoCloseable {
     public void close() {
         live.close();
         server.stop().join();
+        images.close();
     }
 
     private static void warnIfExposed(ServerSettings settings) {

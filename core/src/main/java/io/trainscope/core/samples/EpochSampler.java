@@ -2,11 +2,13 @@ package io.trainscope.core.samples;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 /**
  * Draws the training order: a fresh seeded shuffle of all sample indices each epoch, cut
- * into batches of whatever size is asked at each draw (so the batch size can change live).
- * Deterministic for a seed, which checkpoints will rely on.
+ * into batches of whatever size is asked at each draw (so the batch size can change live),
+ * skipping the samples that are discarded at the moment of the draw. Deterministic for a seed
+ * and a history of discards, which checkpoints will rely on.
  */
 public final class EpochSampler {
 
@@ -47,15 +49,33 @@ public final class EpochSampler {
         return epoch;
     }
 
+    /** Goes back to the start of the current epoch's order (when it had nothing to draw). */
+    public void rewindEpoch() {
+        position = 0;
+    }
+
     /** The next up-to-{@code batchSize} indices of this epoch (fewer at its end). */
     public int[] nextBatch(int batchSize) {
+        return nextBatch(batchSize, index -> false);
+    }
+
+    /**
+     * The next up-to-{@code batchSize} indices of this epoch for which {@code skip} is false;
+     * fewer at the epoch's end, and none when every remaining index is skipped.
+     */
+    public int[] nextBatch(int batchSize, IntPredicate skip) {
         if (epochDone()) {
             throw new IllegalStateException("epoch " + epoch + " is done; call startEpoch()");
         }
-        int end = Math.min(size, position + batchSize);
-        int[] batch = Arrays.copyOfRange(order, position, end);
-        position = end;
-        return batch;
+        int[] batch = new int[Math.min(batchSize, size - position)];
+        int taken = 0;
+        while (taken < batch.length && position < size) {
+            int index = order[position++];
+            if (!skip.test(index)) {
+                batch[taken++] = index;
+            }
+        }
+        return taken == batch.length ? batch : Arrays.copyOf(batch, taken);
     }
 
     public int epoch() {

@@ -20,6 +20,8 @@ import io.trainscope.core.live.BatchFrame;
 import io.trainscope.core.live.FrameImage;
 import io.trainscope.core.live.FramePacer;
 import io.trainscope.core.live.LiveEvent;
+import io.trainscope.core.samples.BatchStats;
+import io.trainscope.core.samples.DiscardedSamples;
 import io.trainscope.core.samples.EpochSampler;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.inspect.DjlModelLayers;
@@ -50,6 +52,9 @@ public final class ObservedTraining implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ObservedTraining.class);
     private static final int EVAL_BATCH = 500;
+    /** The split names of the sample table. */
+    public static final String TRAIN = "train";
+    public static final String TEST = "test";
 
     private final Experiment experiment;
     private final Block block;
@@ -117,11 +122,20 @@ public final class ObservedTraining implements Runnable {
                 experiment.setStatus(RunStatus.STOPPED, "Stopped at step " + step);
                 return step;
             }
-            int[] batch = sampler.nextBatch(experiment.hyperParameters().batchSize());
-            trainStep(trainer, batch, epoch, batchIndex, step, tally);
-            step++;
-            batchIndex++;
-            experiment.stepCompleted(step, epoch);
+            DiscardedSamples discarded = experiment.samples().discarded();
+            int[] batch = sampler.nextBatch(experiment.hyperParameters().batchSize(), id -> discarded.contains(TRAIN, id));
+            if (batch.length == 0 && batchIndex == 0) {
+                experiment.gate().pause().thenRun(() -> experiment.setStatus(RunStatus.PAUSED,
+                        "Paused at step " + experiment.step() + ": every training sample is discarded; restore some to go on"));
+                sampler.rewindEpoch();
+                continue;
+            }
+            if (batch.length > 0) {
+                trainStep(trainer, batch, epoch, batchIndex, step, tally);
+                step++;
+                batchIndex++;
+                experiment.stepCompleted(step, epoch);
+            }
             if (sampler.epochDone()) {
                 finishEpoch(trainer, epoch, tally, step);
                 if (epoch + 1 >= options.epochs()) {
@@ -185,6 +199,11 @@ public final class ObservedTraining implements Runnable {
             }
         }
         tally.add(losses, correct);
+        int[] predicted = new int[n];
+        for (int i = 0; i < n; i++) {
+            predicted[i] = (int) predictions[i];
+        }
+        experiment.samples().record(new BatchStats(TRAIN, step + 1, indices, predicted, confidences, losses));
         float loss = mean(losses);
         float accuracy = (float) correct / n;
         logSignals(step + 1, loss, accuracy, (end - start) / 1e6f);

@@ -16,7 +16,21 @@ import io.trainscope.core.control.Steering;
 import io.trainscope.core.hparams.HyperParameterUpdate;
 import io.trainscope.core.model.ModelLayers;
 import io.trainscope.core.signals.SignalPointNotFoundException;
+import io.trainscope.proto.weightslab.BatchSampleRequest;
+import io.trainscope.proto.weightslab.BatchSampleResponse;
 import io.trainscope.proto.weightslab.CommandResponse;
+import io.trainscope.proto.weightslab.DataEditsRequest;
+import io.trainscope.proto.weightslab.DataEditsResponse;
+import io.trainscope.proto.weightslab.DataQueryRequest;
+import io.trainscope.proto.weightslab.DataQueryResponse;
+import io.trainscope.proto.weightslab.DataSamplesRequest;
+import io.trainscope.proto.weightslab.DataSamplesResponse;
+import io.trainscope.proto.weightslab.DataSplitsResponse;
+import io.trainscope.proto.weightslab.Empty;
+import io.trainscope.proto.weightslab.GetMetaDataRequest;
+import io.trainscope.proto.weightslab.GetMetaDataResponse;
+import io.trainscope.proto.weightslab.HistogramRequest;
+import io.trainscope.proto.weightslab.HistogramResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
@@ -24,6 +38,8 @@ import io.trainscope.proto.weightslab.HyperParameters;
 import io.trainscope.proto.weightslab.PlotNoteOperation;
 import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.auth.Callers;
+import io.trainscope.server.data.DataService;
+import io.trainscope.server.data.OffEventLoop;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,12 +66,17 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private static final Metadata.Key<String> CLIENT_ID = Metadata.Key.of("x-trainscope-client-id",
             Metadata.ASCII_STRING_MARSHALLER);
 
+    /** Asks GetHistogram for WeightsLab's row-order bins instead of value bins. */
+    private static final String ROW_ORDER_BINS_HEADER = "x-trainscope-histogram-bins";
+
     private final Experiment experiment;
     private final LoggerData loggerData;
+    private final DataService data;
 
-    public ExperimentServiceImpl(Experiment experiment) {
+    public ExperimentServiceImpl(Experiment experiment, DataService data) {
         this.experiment = experiment;
         this.loggerData = new LoggerData(experiment.signals());
+        this.data = data;
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -77,17 +98,64 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     public void getLatestLoggerData(GetLatestLoggerDataRequest request,
             StreamObserver<GetLatestLoggerDataResponse> response) {
         if (request.getBreakBySlices()) {
-            response.onError(Status.UNIMPLEMENTED.withDescription("per-tag curves (break_by_slices) are not available"
-                    + " in this version of Trainscope yet").asRuntimeException());
+            OffEventLoop.answer(response, () -> data.tagCurves(request));
             return;
         }
-        String client = CLIENT_ID_CONTEXT.get() != null ? "id:" + CLIENT_ID_CONTEXT.get() : Callers.current();
+        String client = clientKey();
         try {
             response.onNext(loggerData.answer(request, client));
             response.onCompleted();
         } catch (StatusRuntimeException e) {
             response.onError(e);
         }
+    }
+
+    /** Whose view or cursor a call uses: the client id header when sent, else the caller's token name. */
+    private static String clientKey() {
+        return CLIENT_ID_CONTEXT.get() != null ? "id:" + CLIENT_ID_CONTEXT.get() : Callers.current();
+    }
+
+    @Override
+    public void applyDataQuery(DataQueryRequest request, StreamObserver<DataQueryResponse> response) {
+        String client = clientKey();
+        OffEventLoop.answer(response, () -> data.applyDataQuery(client, request));
+    }
+
+    @Override
+    public void getDataSamples(DataSamplesRequest request, StreamObserver<DataSamplesResponse> response) {
+        String client = clientKey();
+        OffEventLoop.answer(response, () -> data.getDataSamples(client, request));
+    }
+
+    @Override
+    public void getMetaData(GetMetaDataRequest request, StreamObserver<GetMetaDataResponse> response) {
+        String client = clientKey();
+        OffEventLoop.answer(response, () -> data.getMetaData(client, request));
+    }
+
+    @Override
+    public void getSamples(BatchSampleRequest request, StreamObserver<BatchSampleResponse> response) {
+        OffEventLoop.answer(response, () -> data.getSamples(request));
+    }
+
+    @Override
+    public void getHistogram(HistogramRequest request, StreamObserver<HistogramResponse> response) {
+        String client = clientKey();
+        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+        boolean byRowOrder = ctx != null && "rows".equalsIgnoreCase(ctx.request().headers().get(ROW_ORDER_BINS_HEADER));
+        OffEventLoop.answer(response, () -> data.getHistogram(client, request, byRowOrder));
+    }
+
+    @Override
+    public void getDataSplits(Empty request, StreamObserver<DataSplitsResponse> response) {
+        String client = clientKey();
+        OffEventLoop.answer(response, () -> data.getDataSplits(client));
+    }
+
+    @Override
+    public void editDataSample(DataEditsRequest request, StreamObserver<DataEditsResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> data.editDataSample(request, caller));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.trainscope.server.live;
 import com.google.protobuf.ByteString;
 import io.trainscope.core.live.FrameImage;
 import io.trainscope.proto.v1.ImageData;
+import io.trainscope.server.image.PngEncoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.trainscope.server.live;
+package io.trainscope.server.image;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -10,7 +10,7 @@ import java.util.zip.Deflater;
  * times more per small image, and the live stream encodes up to 16 images a step on the same
  * cores that train.
  */
-final class PngEncoder {
+public final class PngEncoder {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int GREY = 0;
@@ -24,7 +24,7 @@ final class PngEncoder {
     private PngEncoder() {}
 
     /** {@code channels} is 1 (grey) or 3 (RGB); {@code samples} is row-major, interleaved. */
-    static byte[] encode(int width, int height, int channels, byte[] samples) {
+    public static byte[] encode(int width, int height, int channels, byte[] samples) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }

@@ -1,0 +1,33 @@
+package io.trainscope.core.samples;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The ids the sampler must skip, per split: read at every draw, changed by discard and restore
+ * edits once they are in the database. Thread-safe; reads are uncontended in practice.
+ */
+public final class DiscardedSamples {
+
+    private final Map<String, BitSet> byOrigin = new HashMap<>();
+
+    public synchronized boolean contains(String origin, long id) {
+        BitSet ids = byOrigin.get(origin);
+        return ids != null && id >= 0 && id <= Integer.MAX_VALUE && ids.get((int) id);
+    }
+
+    public synchronized void set(String origin, long id, boolean discarded) {
+        requireNonNull(origin, "origin");
+        BitSet ids = byOrigin.computeIfAbsent(origin, o -> new BitSet());
+        ids.set(Math.toIntExact(id), discarded);
+    }
+
+    /** How many samples of {@code origin} are discarded. */
+    public synchronized int count(String origin) {
+        BitSet ids = byOrigin.get(origin);
+        return ids == null ? 0 : ids.cardinality();
+    }
+}
