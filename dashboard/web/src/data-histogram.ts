@@ -68,7 +68,8 @@ export class DataHistogram {
     if (reply.isCategorical) axis.append(...bars.map((b) => note(b.label)));
     else axis.append(note(edge(reply, "min")), note(edge(reply, "max")));
     axis.classList.toggle("categorical", reply.isCategorical);
-    this.chart.replaceChildren(bars.length > 0 ? plot : note("no values"), axis);
+    const counted = bars.some((b) => b.kept + b.discarded > 0);
+    this.chart.replaceChildren(counted ? plot : note(`no ${column} values in this view yet`), axis);
     this.chart.dataset.state = "ready";
     this.chart.dataset.column = column;
     this.chart.dataset.bins = String(bars.length);

@@ -143,8 +143,8 @@ function makePlot(container: HTMLElement): uPlot {
     axes: [{ ...axis, label: "step" }, { ...axis, size: 48 }],
     series: [
       { label: "step" },
-      { label: "loss", stroke: "#f28b54", width: 1.5, points: { show: false } },
-      { label: "wrong then", stroke: "#ef5b5b", width: 0, points: { show: true, size: 4, fill: "#ef5b5b" } },
+      { label: "loss", stroke: "#f28b54", width: 1.5 }, // uPlot draws the points while they are few
+      { label: "wrong prediction", stroke: "#ef5b5b", width: 0, points: { show: true, size: 5, fill: "#ef5b5b" } },
     ],
     legend: { live: true },
   }, [[], [], []], container);
