@@ -5,6 +5,7 @@ import { AuditLogPanel } from "./audit";
 import { adoptUrlToken, requireToken } from "./auth";
 import { Charts } from "./charts";
 import { Controls } from "./controls";
+import { DataPanel } from "./data-panel";
 import { byId } from "./dom";
 import { EpochTable } from "./epochs";
 import { runFeed } from "./feed";
@@ -15,7 +16,7 @@ import { setBatchClassNames, setConfigClassNames } from "./labels";
 import { NoteForm } from "./note-form";
 import { PointNotes } from "./notes";
 import { Tiles } from "./tiles";
-import { createExperimentClient, createMetricsClient, errorText, isUnauthenticated } from "./transport";
+import { createExperimentClient, createMetricsClient, createSampleClient, errorText, isUnauthenticated } from "./transport";
 import { CurveZoom } from "./zoom";
 
 adoptUrlToken();
@@ -38,6 +39,7 @@ const noteForm = new NoteForm(experimentClient, curveHistory, notes, {
 });
 const controls = new Controls(client, () => audit.refresh());
 const hyperParameters = new HyperParameterPanel(experimentClient, () => audit.refresh());
+const dataPanel = new DataPanel(experimentClient, createSampleClient());
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
@@ -125,6 +127,7 @@ void register().then(() => {
   hyperParameters.refresh();
   audit.refresh();
   noteForm.load();
+  dataPanel.load();
   return runFeed(client, {
     onMessage: dispatch,
     onState: header.showConnection,
@@ -135,6 +138,7 @@ void register().then(() => {
       epochs.reset();
       noteForm.load();
       audit.refresh();
+      dataPanel.load();
     },
   });
 });

@@ -3,10 +3,12 @@ import { Code, ConnectError, createClient, type Client, type Transport } from "@
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { ExperimentService } from "./gen/experiment_service_pb";
 import { MetricsService } from "./gen/trainscope/v1/metrics_pb";
+import { SampleService } from "./gen/trainscope/v1/samples_pb";
 import { bearer, requireToken } from "./auth";
 
 export type MetricsClient = Client<typeof MetricsService>;
 export type ExperimentClient = Client<typeof ExperimentService>;
+export type SampleClient = Client<typeof SampleService>;
 
 let transport: Transport | null = null;
 
@@ -29,10 +31,18 @@ export function createExperimentClient(): ExperimentClient {
   return createClient(ExperimentService, sharedTransport());
 }
 
+/** Our SampleService: one sample's history over the steps, for the data panel's sample view. */
+export function createSampleClient(): SampleClient {
+  return createClient(SampleService, sharedTransport());
+}
+
 /** This page's name for the server's per-client curve cursors, random and kept for the page's life. */
 const CLIENT_ID = `dashboard-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
 
-/** Headers that name this page on GetLatestLoggerData (getRandomValues works without a secure context). */
+/**
+ * Headers that name this page on GetLatestLoggerData and on every data call: the server keeps one
+ * data view (filter, order) per client id (getRandomValues works without a secure context).
+ */
 export function clientIdHeaders(): Record<string, string> {
   return { "x-trainscope-client-id": CLIENT_ID };
 }
