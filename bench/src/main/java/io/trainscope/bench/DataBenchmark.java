@@ -9,9 +9,11 @@ import io.trainscope.core.samples.Split;
 import io.trainscope.djl.data.DemoData;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.server.data.SampleImages;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +64,8 @@ final class DataBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("trainscope-data-bench");
         try {
-            System.out.println("| measurement | p50 | p95 | max | target | | how |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| measurement | p50 | p95 | max | CPU per run | target | | how |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             DemoData.Choice data = DemoData.choose(dataDir);
             ImageDataset images = data.train();
             System.err.println("Images: " + data.explanation());
@@ -131,9 +133,11 @@ final class DataBenchmark implements Callable<Integer> {
             double[] queryMs = new double[repeats];
             double[] pageMs = new double[repeats];
             double[] bothMs = new double[repeats];
+            double[] bothCpuMs = new double[repeats];
             long kept = 0;
             for (int r = -warmup; r < repeats; r++) {
                 views.reset(client);
+                long cpu = cpuNanos();
                 long start = System.nanoTime();
                 kept = views.query(client, text, false).all();
                 long queried = System.nanoTime();
@@ -146,18 +150,19 @@ final class DataBenchmark implements Callable<Integer> {
                     queryMs[r] = (queried - start) / 1e6;
                     pageMs[r] = (paged - queried) / 1e6;
                     bothMs[r] = (paged - start) / 1e6;
+                    bothCpuMs[r] = (cpuNanos() - cpu) / 1e6;
                 }
             }
             String rowsKept = String.format("%,d of %,d rows kept", kept, rows);
-            row("`" + text + "`: query + first page", bothMs, 100, "views().query(client, text, false) then page(client, 0, 64); "
+            row("`" + text + "`: query + first page", bothMs, bothCpuMs, 100, "views().query(client, text, false) then page(client, 0, 64); "
                     + rowsKept + "; reset(client) before each run, untimed");
-            row("… of which query", queryMs, 0, "parse, catalog, CREATE TEMP TABLE of the view, its counts");
-            row("… of which first page", pageMs, 0, "64 SampleRecords");
+            row("… of which query", queryMs, null, 0, "parse, catalog, CREATE TEMP TABLE of the view, its counts");
+            row("… of which first page", pageMs, null, 0, "64 SampleRecords");
         }
         String client = "bench-deep";
         views.query(client, "sortby loss desc", false);
         double[] deepMs = time(() -> views.page(client, rows / 2 + random.nextInt(rows / 4), 64));
-        row("page of 64 in the middle of the whole table sorted", deepMs, 0, "page(client, ~" + count(rows / 2) + ", 64)"
+        row("page of 64 in the middle of the whole table sorted", deepMs, null, 0, "page(client, ~" + count(rows / 2) + ", 64)"
                 + " after `sortby loss desc`, a different page each run");
     }
 
@@ -171,8 +176,10 @@ final class DataBenchmark implements Callable<Integer> {
         String client = "bench-grid";
         long kept = views.query(client, FOCUSED, false).all();
         double[] ms = new double[repeats];
+        double[] cpuMs = new double[repeats];
         try (SampleImages thumbnails = new SampleImages(Map.of(images.name(), images))) {
             for (int r = -warmup; r < repeats; r++) {
+                long cpu = cpuNanos();
                 long start = System.nanoTime();
                 long first = (long) (r + warmup) * thumbnailCount % Math.max(1, kept);
                 List<SampleKey> keys = views.page(client, first, thumbnailCount).stream()
@@ -180,10 +187,11 @@ final class DataBenchmark implements Callable<Integer> {
                 thumbnails.thumbnails(keys, 32, 32).join();
                 if (r >= 0) {
                     ms[r] = (System.nanoTime() - start) / 1e6;
+                    cpuMs[r] = (cpuNanos() - cpu) / 1e6;
                 }
             }
         }
-        row("page of 64 + their thumbnails, cold", ms, 150, "GetDataSamples's work without protobuf: page(client, start, 64) of `"
+        row("page of 64 + their thumbnails, cold", ms, cpuMs, 150, "GetDataSamples's work without protobuf: page(client, start, 64) of `"
                 + FOCUSED + "`, a new page each run, then thumbnails(keys, 32, 32) of its rows (id mod "
                 + String.format("%,d", images.size()) + " into the image split)");
     }
@@ -192,29 +200,31 @@ final class DataBenchmark implements Callable<Integer> {
         int[] order = permutation(rows);
         int[] next = {0};
         double[][] discard = editRuns(store, order, next, SampleEdit.SetDiscarded::new);
-        row(String.format("discard %,d ids", editSize), discard[0], 100, "edit(SetDiscarded(keys, true)).join(): "
+        row(String.format("discard %,d ids", editSize), discard[0], discard[2], 100, "edit(SetDiscarded(keys, true)).join(): "
                 + "the future completes after the COMMIT; random ids spread over the table, new ones each run");
-        row(String.format("restore %,d ids", editSize), discard[1], 100, "edit(SetDiscarded(same keys, false)).join()");
+        row(String.format("restore %,d ids", editSize), discard[1], discard[3], 100, "edit(SetDiscarded(same keys, false)).join()");
         long start = System.nanoTime();
         store.edit(new SampleEdit.SetTag(keys(order, next), "bench", true)).join();
         line(String.format("first tag edit, %,d ids (adds the column)", editSize), ms((System.nanoTime() - start) / 1e6),
                 "ALTER TABLE samples ADD COLUMN \"tag:bench\" BOOLEAN DEFAULT false, then the update; one run");
         double[][] tag = editRuns(store, order, next, (keys, on) -> new SampleEdit.SetTag(keys, "bench", on));
-        row(String.format("tag %,d ids", editSize), tag[0], 100, "edit(SetTag(keys, \"bench\", true)).join(), new ids each run");
-        row(String.format("untag %,d ids", editSize), tag[1], 100, "edit(SetTag(same keys, \"bench\", false)).join()");
+        row(String.format("tag %,d ids", editSize), tag[0], tag[2], 100, "edit(SetTag(keys, \"bench\", true)).join(), new ids each run");
+        row(String.format("untag %,d ids", editSize), tag[1], tag[3], 100, "edit(SetTag(same keys, \"bench\", false)).join()");
     }
 
-    /** Runs edits on then off on fresh keys each run; returns the times of the "on" and of the "off" edits. */
+    /** Runs edits on then off on fresh keys each run; returns wall times of the "on" and "off" edits, then their CPU. */
     private double[][] editRuns(SampleStore store, int[] order, int[] next,
             BiFunction<List<SampleKey>, Boolean, SampleEdit> edit) {
-        double[][] ms = new double[2][repeats];
+        double[][] ms = new double[4][repeats];
         for (int r = -warmup; r < repeats; r++) {
             List<SampleKey> keys = keys(order, next);
             for (int side = 0; side < 2; side++) {
                 SampleEdit change = edit.apply(keys, side == 0);
+                long cpu = cpuNanos();
                 long start = System.nanoTime();
                 SampleEdit.Result result = store.edit(change).join();
                 double took = (System.nanoTime() - start) / 1e6;
+                double cpuMs = (cpuNanos() - cpu) / 1e6;
                 if (result.samples() != keys.size()) {
                     throw new IllegalStateException("an edit touched " + result.samples() + " samples of " + keys.size());
                 }
@@ -226,6 +236,7 @@ final class DataBenchmark implements Callable<Integer> {
                 }
                 if (r >= 0) {
                     ms[side][r] = took;
+                    ms[2 + side][r] = cpuMs;
                 }
             }
         }
@@ -253,11 +264,14 @@ final class DataBenchmark implements Callable<Integer> {
             double firstMs = (System.nanoTime() - start) / 1e6;
             double[] cold = new double[repeats];
             double[] warm = new double[repeats];
+            double[] coldCpu = new double[repeats];
             for (int r = -warmup * 5; r < repeats; r++) {
                 List<SampleKey> keys = imageKeys(origin, order, next);
+                long cpu = cpuNanos();
                 start = System.nanoTime();
                 List<Optional<SampleImages.Thumbnail>> made = thumbnails.thumbnails(keys, size, size).join();
                 long coldDone = System.nanoTime();
+                long coldCpuDone = cpuNanos();
                 thumbnails.thumbnails(keys, size, size).join();
                 long warmDone = System.nanoTime();
                 if (made.stream().anyMatch(Optional::isEmpty)) {
@@ -266,15 +280,16 @@ final class DataBenchmark implements Callable<Integer> {
                 if (r >= 0) {
                     cold[r] = (coldDone - start) / 1e6;
                     warm[r] = (warmDone - coldDone) / 1e6;
+                    coldCpu[r] = (coldCpuDone - cpu) / 1e6;
                 }
             }
             String what = String.format("%d thumbnails %dx%d of %s (%dx%d)", thumbnailCount, size, size, origin,
                     images.width(), images.height());
             line(what + ", first request in the JVM", ms(firstMs),
                     "thumbnails(keys, 32, 32).join() on a new SampleImages, encoder not yet compiled; one run");
-            row(what + ", cold", cold, 150, "keys never requested before, random over the split; "
+            row(what + ", cold", cold, coldCpu, 150, "keys never requested before, random over the split; "
                     + SampleImages.class.getSimpleName() + " pool and encoder warm");
-            row(what + ", warm", warm, 30, "the same keys again: all from the cache");
+            row(what + ", warm", warm, null, 30, "the same keys again: all from the cache");
         }
     }
 
@@ -313,17 +328,26 @@ final class DataBenchmark implements Callable<Integer> {
         return ms;
     }
 
-    /** A row with its percentiles and, when {@code targetMs} is positive, whether the p95 meets it. */
-    private static void row(String what, double[] ms, double targetMs, String how) {
+    /**
+     * A row with its percentiles, the mean CPU time of the whole process per run when measured
+     * ({@code cpuMs} may be null), and, when {@code targetMs} is positive, whether the p95 meets it.
+     */
+    private static void row(String what, double[] ms, double[] cpuMs, double targetMs, String how) {
         Percentiles p = Percentiles.of(ms);
         String target = targetMs > 0 ? String.format("≤ %.0f ms", targetMs) : "";
         String verdict = targetMs <= 0 ? "" : p.p95() <= targetMs ? "met" : p.p50() <= targetMs ? "**NOT MET** (p50 met)" : "**NOT MET**";
-        System.out.printf("| %s | %s | %s | %s | %s | %s | %s; %d runs |%n", what, ms(p.p50()), ms(p.p95()), ms(p.max()),
-                target, verdict, how, ms.length);
+        String cpu = cpuMs == null ? "" : ms(Arrays.stream(cpuMs).average().orElse(Double.NaN));
+        System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s; %d runs |%n", what, ms(p.p50()), ms(p.p95()), ms(p.max()),
+                cpu, target, verdict, how, ms.length);
     }
 
     private static void line(String what, String figure, String how) {
-        System.out.printf("| %s | %s | | | | | %s |%n", what, figure, how);
+        System.out.printf("| %s | %s | | | | | | %s |%n", what, figure, how);
+    }
+
+    /** CPU time of the whole process (every thread, DuckDB's included); on Linux it advances in 10 ms ticks. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String ms(double ms) {
