@@ -71,27 +71,29 @@ final class SampleEdits {
         return new SampleEdit.Result(rows.length, (edit.on() ? "Tagged " : "Untagged ") + rows.length + " samples '" + tag + "'");
     }
 
-    /** Sets {@code assignment} (built from constants and quoted names only) on {@code rows}, in one transaction. */
+    /**
+     * Sets {@code assignment} (built from constants and quoted names only) on {@code rows}, in one
+     * transaction: the staged row keys are part of it, so an edit costs one commit (one WAL sync).
+     */
     private void updateRows(int[] rows, String assignment) throws SQLException {
         if (rows.length == 0) {
             return;
         }
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "edit_rows")) {
-            for (int row : rows) {
-                appender.beginRow();
-                appender.append(row);
-                appender.endRow();
-            }
-        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN TRANSACTION");
             try {
+                try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "edit_rows")) {
+                    for (int row : rows) {
+                        appender.beginRow();
+                        appender.append(row);
+                        appender.endRow();
+                    }
+                }
                 statement.execute("UPDATE samples SET " + assignment + " WHERE row_key IN (SELECT row_key FROM edit_rows)");
                 statement.execute("DELETE FROM edit_rows");
                 statement.execute("COMMIT");
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 statement.execute("ROLLBACK");
-                statement.execute("DELETE FROM edit_rows");
                 throw e;
             }
         }
