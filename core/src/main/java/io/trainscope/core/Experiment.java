@@ -3,6 +3,9 @@ package io.trainscope.core;
 import static java.util.Objects.requireNonNull;
 
 import io.trainscope.core.audit.AuditLog;
+import io.trainscope.core.checkpoints.Checkpoint;
+import io.trainscope.core.checkpoints.Checkpoints;
+import io.trainscope.core.checkpoints.LoopPosition;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.control.TrainingGate;
@@ -38,7 +41,9 @@ public final class Experiment implements AutoCloseable {
     private final AuditLog audit;
     private final DuckDbSignalStore signals;
     private final SampleStore samples;
-    private final String runHash;
+    private volatile String runHash;
+    private int branches;
+    private final Checkpoints checkpoints;
     private final RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
     private volatile ModelLayers model;
@@ -62,6 +67,7 @@ public final class Experiment implements AutoCloseable {
         this.samples = SampleStore.open(runDirectory.resolve("experiment.duckdb"), splits);
         this.runHash = RunHash.of(description);
         this.hyperParameters = new LiveHyperParameters(description.learningRate(), description.batchSize());
+        this.checkpoints = new Checkpoints(runDirectory, samples, new CheckpointOwner());
         this.gate = new TrainingGate(startPaused);
         this.steering = new Steering(this);
         gate.addListener(new TrainingGate.Listener() {
@@ -111,11 +117,47 @@ public final class Experiment implements AutoCloseable {
     }
 
     /**
-     * The hash that names this run's curves. For now it identifies the model, data and initial
-     * hyperparameters; content-addressed checkpoints will refine it.
+     * The hash that names this run's curves and checkpoints: 8 hex digits each of its
+     * hyperparameters, model and data. Restoring a checkpoint starts a branch with a new hash.
      */
     public String runHash() {
         return runHash;
+    }
+
+    /** The run's checkpoints: taken and put back on the training thread, kept in the run directory. */
+    public Checkpoints checkpoints() {
+        return checkpoints;
+    }
+
+    /** What the checkpoints read and set of this run, on the training thread. */
+    private final class CheckpointOwner implements Checkpoints.Owner {
+        @Override
+        public String runHash() {
+            return runHash;
+        }
+
+        @Override
+        public float learningRate() {
+            return hyperParameters.learningRate();
+        }
+
+        @Override
+        public int batchSize() {
+            return hyperParameters.batchSize();
+        }
+
+        @Override
+        public void restoreHyperParameters(float learningRate, int batchSize, long step) {
+            hyperParameters.setLearningRate(learningRate, step);
+            hyperParameters.setBatchSize(batchSize, step);
+        }
+
+        @Override
+        public void branched(Checkpoint from, LoopPosition position) {
+            runHash = RunHash.branch(from.runHash(), from.step(), ++branches);
+            gate.movedTo(position.step());
+            stepCompleted(position.step(), position.epoch());
+        }
     }
 
     /** The run's per-sample table: statistics, tags, discards, views. */
@@ -126,6 +168,7 @@ public final class Experiment implements AutoCloseable {
     /** Writes out and closes the run's files. */
     @Override
     public void close() {
+        checkpoints.close();
         samples.close();
         signals.close();
         audit.close();

@@ -40,6 +40,8 @@ public final class TrainingGate {
     private volatile boolean closed;
     /** Step at which to park on its own (run N steps); -1 for none. Written on the training thread only. */
     private volatile long pauseAtStep = -1;
+    /** The boundary {@link #awaitStep} is serving (written by the training thread). */
+    private volatile long atStep;
 
     public TrainingGate(boolean startPaused) {
         this.paused = startPaused;
@@ -139,20 +141,36 @@ public final class TrainingGate {
      */
     public boolean awaitStep(long step) {
         stepStartedNanos = 0;
-        runPending(step);
-        if (pauseAtStep >= 0 && step >= pauseAtStep && !stopRequested) {
+        atStep = step;
+        runPending(atStep);
+        if (pauseAtStep >= 0 && atStep >= pauseAtStep && !stopRequested) {
             pauseAtStep = -1;
             paused = true;
-            listeners.forEach(l -> l.paused(step));
+            long parkedAt = atStep;
+            listeners.forEach(l -> l.paused(parkedAt));
         }
         while (paused && !stopRequested) {
             waitForCommands();
-            runPending(step);
+            runPending(atStep);
         }
         if (!stopRequested) {
             stepStartedNanos = System.nanoTime();
         }
         return !stopRequested;
+    }
+
+    /**
+     * Inside a {@link StepCommand} run by {@link #awaitStep}: the loop now stands at {@code step}
+     * (a checkpoint was restored), so commands after this one see that step.
+     */
+    public void movedTo(long step) {
+        atStep = step;
+        pauseAtStep = -1;
+    }
+
+    /** The step the loop stands at, as the training thread last told the gate. */
+    public long atStep() {
+        return atStep;
     }
 
     /** How long the step now running has held the model, or 0 when the training thread is at the gate. */

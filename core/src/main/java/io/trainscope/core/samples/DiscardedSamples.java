@@ -25,6 +25,25 @@ public final class DiscardedSamples {
         ids.set(Math.toIntExact(id), discarded);
     }
 
+    /** The discarded ids of every split, sorted (a copy). */
+    public synchronized Map<String, int[]> snapshot() {
+        Map<String, int[]> out = new HashMap<>();
+        byOrigin.forEach((origin, ids) -> out.put(origin, ids.stream().toArray()));
+        return out;
+    }
+
+    /** Makes {@code ids} the discarded ids of every split (the others are restored). */
+    public synchronized void replaceAll(Map<String, int[]> ids) {
+        byOrigin.clear();
+        ids.forEach((origin, values) -> {
+            BitSet set = new BitSet();
+            for (int id : values) {
+                set.set(id);
+            }
+            byOrigin.put(origin, set);
+        });
+    }
+
     /** How many samples of {@code origin} are discarded. */
     public synchronized int count(String origin) {
         BitSet ids = byOrigin.get(origin);

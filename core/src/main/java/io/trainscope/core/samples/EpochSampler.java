@@ -49,6 +49,21 @@ public final class EpochSampler {
         return epoch;
     }
 
+    /** Puts the sampler where it stood after drawing {@code position} indices of epoch {@code epoch}'s order. */
+    public void moveTo(int epoch, int position) {
+        if (epoch < 0 || position < 0 || position > size) {
+            throw new IllegalArgumentException("no position " + position + " in epoch " + epoch + " of " + size);
+        }
+        this.epoch = epoch - 1;
+        startEpoch();
+        this.position = position;
+    }
+
+    /** How many indices of the current epoch's order have been drawn (discarded ones included). */
+    public int position() {
+        return position;
+    }
+
     /** Goes back to the start of the current epoch's order (when it had nothing to draw). */
     public void rewindEpoch() {
         position = 0;

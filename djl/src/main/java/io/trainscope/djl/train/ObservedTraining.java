@@ -13,7 +13,10 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
+import io.trainscope.core.checkpoints.LoopPosition;
+import io.trainscope.core.checkpoints.TrainingState;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.live.BatchFrame;
@@ -65,6 +68,13 @@ public final class ObservedTraining implements Runnable {
     /** Hyperparameter changes seen so far, to flag the first points after a new one. Training thread only. */
     private int changesSeen;
     private volatile boolean observing = true;
+    // Where the loop stands; training thread only (checkpoints read and move it at a step boundary).
+    private EpochSampler sampler;
+    private int epoch;
+    private int batchIndex;
+    private long step;
+    private EpochTally tally;
+    private long lastCheckpointStep = -1;
 
     public ObservedTraining(Experiment experiment, Block block, ImageDataset train, ImageDataset test, TrainingOptions options) {
         this.experiment = requireNonNull(experiment, "experiment");
@@ -85,16 +95,16 @@ public final class ObservedTraining implements Runnable {
 
     @Override
     public void run() {
-        long step = 0;
         try (Model model = Model.newInstance(experiment.description().modelName())) {
             model.setBlock(block);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(new LiveLearningRate(experiment.hyperParameters())).build();
+            Adam adam = Optimizer.adam().optLearningRateTracker(new LiveLearningRate(experiment.hyperParameters())).build();
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(adam)
                     .optDevices(new Device[] {Device.cpu()});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
                 experiment.attachModel(new DjlModelLayers(block));
+                experiment.checkpoints().attach(new LoopState(new ModelCopier(block, adam)));
                 step = trainEpochs(trainer);
                 experiment.gate().serveUntilClosed(step);
             }
@@ -106,11 +116,11 @@ public final class ObservedTraining implements Runnable {
     }
 
     private long trainEpochs(Trainer trainer) {
-        EpochSampler sampler = new EpochSampler(train.size(), options.seed());
-        int epoch = sampler.startEpoch();
-        EpochTally tally = new EpochTally();
-        int batchIndex = 0;
-        long step = 0;
+        sampler = new EpochSampler(train.size(), options.seed());
+        epoch = sampler.startEpoch();
+        tally = new EpochTally();
+        batchIndex = 0;
+        step = 0;
         experiment.setStatus(experiment.gate().isPaused() ? RunStatus.PAUSED : RunStatus.RUNNING,
                 (experiment.gate().isPaused() ? "Ready, paused before step 0: " : "Training ")
                         + experiment.description().modelName() + " on " + train.name());
@@ -118,6 +128,7 @@ public final class ObservedTraining implements Runnable {
             if (options.maxSteps() > 0 && step >= options.maxSteps()) {
                 break;
             }
+            checkpointIfDue();
             if (!experiment.gate().awaitStep(step)) {
                 experiment.setStatus(RunStatus.STOPPED, "Stopped at step " + step);
                 return step;
@@ -148,6 +159,46 @@ public final class ObservedTraining implements Runnable {
         }
         experiment.setStatus(RunStatus.COMPLETED, "Completed at step " + step + " (epoch " + (epoch + 1) + ")");
         return step;
+    }
+
+    /** Every {@code checkpont_frequency} steps, at the boundary before the next step (one per step at most). */
+    private void checkpointIfDue() {
+        int every = experiment.hyperParameters().checkpointFrequency();
+        if (every > 0 && step > 0 && step % every == 0 && step != lastCheckpointStep) {
+            lastCheckpointStep = step;
+            long at = step;
+            experiment.checkpoints().takeNow().whenComplete((checkpoint, error) -> {
+                if (error != null) {
+                    log.error("Checkpoint at step {} failed", at, error);
+                }
+            });
+        }
+    }
+
+    /** The loop's side of checkpoints; called on the training thread at a step boundary. */
+    private final class LoopState implements TrainingState {
+        private final ModelCopier copier;
+
+        LoopState(ModelCopier copier) {
+            this.copier = copier;
+        }
+
+        @Override
+        public Snapshot capture() {
+            return new Snapshot(copier.capture(), new LoopPosition(step, epoch, sampler.position(), batchIndex));
+        }
+
+        @Override
+        public void restore(Snapshot snapshot, boolean weightsOnly) {
+            copier.restore(snapshot.model(), !weightsOnly);
+            LoopPosition p = snapshot.position();
+            sampler.moveTo(p.epoch(), p.epochPosition());
+            epoch = p.epoch();
+            batchIndex = p.batchIndex();
+            step = p.step();
+            lastCheckpointStep = step;
+            tally = new EpochTally();
+        }
     }
 
     private void trainStep(Trainer trainer, int[] indices, int epoch, int batchIndex, long step, EpochTally tally) {

@@ -1,0 +1,186 @@
+package io.trainscope.core.checkpoints;
+
+import static java.util.Objects.requireNonNull;
+
+import io.trainscope.core.samples.SampleEdit;
+import io.trainscope.core.samples.SampleKey;
+import io.trainscope.core.samples.SampleStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's checkpoints: taken on the training thread at a step boundary (a copy of the model,
+ * the optimizer, the loop's position, the live learning rate and batch size, and the discards),
+ * written to {@code <run>/checkpoints/} on a writer thread, and put back on the training thread.
+ * Only the copy holds the training thread; the disk never does.
+ */
+public final class Checkpoints implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+
+    /** What the experiment lends the checkpoints: its live values, read and set on the training thread. */
+    public interface Owner {
+        String runHash();
+
+        float learningRate();
+
+        int batchSize();
+
+        /** Sets the hyperparameters a step reads, as they were at a checkpoint. */
+        void restoreHyperParameters(float learningRate, int batchSize, long step);
+
+        /** The loop now stands at {@code position} of a new branch forked from {@code from}. */
+        void branched(Checkpoint from, LoopPosition position);
+    }
+
+    private final CheckpointFiles files;
+    private final SampleStore samples;
+    private final Owner owner;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "checkpoint-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile TrainingState training;
+    private volatile long lastHoldNanos;
+
+    public Checkpoints(Path runDirectory, SampleStore samples, Owner owner) {
+        this.files = new CheckpointFiles(requireNonNull(runDirectory, "runDirectory"));
+        this.samples = requireNonNull(samples, "samples");
+        this.owner = requireNonNull(owner, "owner");
+    }
+
+    /** Called by the training loop once its model and optimizer exist. */
+    public void attach(TrainingState state) {
+        training = requireNonNull(state, "state");
+    }
+
+    public boolean attached() {
+        return training != null;
+    }
+
+    /**
+     * Training thread, at a step boundary: copies everything a step reads and writes it to disk
+     * in the background. The future completes once the file is in place.
+     */
+    public CompletableFuture<Checkpoint> takeNow() {
+        TrainingState state = training;
+        if (state == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the model is not built yet"));
+        }
+        long start = System.nanoTime();
+        TrainingState.Snapshot snapshot = state.capture();
+        Checkpoint checkpoint = new Checkpoint(owner.runHash(), snapshot.position(), owner.learningRate(),
+                owner.batchSize(), samples.discarded().snapshot(), Instant.now());
+        lastHoldNanos = System.nanoTime() - start;
+        return CompletableFuture.supplyAsync(() -> {
+            files.write(checkpoint, snapshot.model());
+            return checkpoint;
+        }, writer);
+    }
+
+    /** How long the last {@link #takeNow} held the training thread. */
+    public long lastHoldNanos() {
+        return lastHoldNanos;
+    }
+
+    /**
+     * Training thread, at a step boundary: puts {@code checkpoint} back, all of it or only the
+     * weights, and starts a new branch from it.
+     */
+    public void restoreNow(Checkpoint checkpoint, boolean weightsOnly) {
+        TrainingState state = training;
+        if (state == null) {
+            throw new IllegalStateException("the model is not built yet");
+        }
+        CheckpointFiles.Stored stored = files.read(files.fileOf(checkpoint.runHash(), checkpoint.step()), true);
+        state.restore(new TrainingState.Snapshot(stored.model(), checkpoint.position()), weightsOnly);
+        if (!weightsOnly) {
+            owner.restoreHyperParameters(checkpoint.learningRate(), checkpoint.batchSize(), checkpoint.step());
+            restoreDiscards(checkpoint.discarded());
+        }
+        owner.branched(checkpoint, checkpoint.position());
+    }
+
+    /** The discard set of the checkpoint, at once for the sampler and durably in the table. */
+    private void restoreDiscards(Map<String, int[]> saved) {
+        Map<String, int[]> now = samples.discarded().snapshot();
+        samples.discarded().replaceAll(saved);
+        Set<String> origins = new HashSet<>(now.keySet());
+        origins.addAll(saved.keySet());
+        for (String origin : origins) {
+            Set<Integer> before = ids(now.get(origin));
+            Set<Integer> after = ids(saved.get(origin));
+            List<SampleKey> discard = new ArrayList<>();
+            List<SampleKey> restore = new ArrayList<>();
+            after.stream().filter(id -> !before.contains(id)).forEach(id -> discard.add(new SampleKey(origin, id)));
+            before.stream().filter(id -> !after.contains(id)).forEach(id -> restore.add(new SampleKey(origin, id)));
+            if (!discard.isEmpty()) {
+                samples.edit(new SampleEdit.SetDiscarded(discard, true));
+            }
+            if (!restore.isEmpty()) {
+                samples.edit(new SampleEdit.SetDiscarded(restore, false));
+            }
+        }
+    }
+
+    private static Set<Integer> ids(int[] values) {
+        Set<Integer> out = new HashSet<>();
+        if (values != null) {
+            for (int v : values) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Every checkpoint on disk, oldest step first within a run, runs by first checkpoint time. */
+    public List<Checkpoint> list() {
+        List<Checkpoint> out = new ArrayList<>();
+        for (Path file : files.all()) {
+            try {
+                out.add(files.read(file, false).checkpoint());
+            } catch (RuntimeException e) {
+                LOG.warn("Skipping unreadable checkpoint {}: {}", file, e.getMessage());
+            }
+        }
+        out.sort(Comparator.comparing(Checkpoint::created).thenComparing(Checkpoint::step));
+        return out;
+    }
+
+    /** The checkpoint of {@code runHash} at {@code step}, or its latest when {@code step} is empty. */
+    public Optional<Checkpoint> find(String runHash, Optional<Long> step) {
+        return list().stream().filter(c -> c.runHash().equals(runHash))
+                .filter(c -> step.isEmpty() || c.step() == step.get())
+                .max(Comparator.comparingLong(Checkpoint::step));
+    }
+
+    /** The model state stored with {@code checkpoint} (for tests and tools). */
+    public ModelState modelOf(Checkpoint checkpoint) {
+        return files.read(files.fileOf(checkpoint.runHash(), checkpoint.step()), true).model();
+    }
+
+    /** Waits for checkpoints being written. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
