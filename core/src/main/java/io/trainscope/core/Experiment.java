@@ -6,6 +6,7 @@ import io.trainscope.core.audit.AuditLog;
 import io.trainscope.core.checkpoints.Checkpoint;
 import io.trainscope.core.checkpoints.Checkpoints;
 import io.trainscope.core.checkpoints.LoopPosition;
+import io.trainscope.core.checkpoints.RunNotes;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.control.TrainingGate;
@@ -42,8 +43,8 @@ public final class Experiment implements AutoCloseable {
     private final DuckDbSignalStore signals;
     private final SampleStore samples;
     private volatile String runHash;
-    private int branches;
     private final Checkpoints checkpoints;
+    private final RunNotes runNotes;
     private final RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
     private volatile ModelLayers model;
@@ -68,6 +69,7 @@ public final class Experiment implements AutoCloseable {
         this.runHash = RunHash.of(description);
         this.hyperParameters = new LiveHyperParameters(description.learningRate(), description.batchSize());
         this.checkpoints = new Checkpoints(runDirectory, samples, new CheckpointOwner());
+        this.runNotes = new RunNotes(runDirectory);
         this.gate = new TrainingGate(startPaused);
         this.steering = new Steering(this);
         gate.addListener(new TrainingGate.Listener() {
@@ -129,6 +131,11 @@ public final class Experiment implements AutoCloseable {
         return checkpoints;
     }
 
+    /** Names, notes and parents of the run's branches. */
+    public RunNotes runNotes() {
+        return runNotes;
+    }
+
     /** What the checkpoints read and set of this run, on the training thread. */
     private final class CheckpointOwner implements Checkpoints.Owner {
         @Override
@@ -154,7 +161,8 @@ public final class Experiment implements AutoCloseable {
 
         @Override
         public void branched(Checkpoint from, LoopPosition position) {
-            runHash = RunHash.branch(from.runHash(), from.step(), ++branches);
+            runHash = RunHash.branch(from.runHash(), from.step(), runNotes.branchesFrom(from.id()) + 1);
+            runNotes.setParent(runHash, from.id());
             gate.movedTo(position.step());
             stepCompleted(position.step(), position.epoch());
         }

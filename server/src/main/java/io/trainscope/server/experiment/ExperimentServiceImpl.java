@@ -31,6 +31,14 @@ import io.trainscope.proto.weightslab.GetMetaDataRequest;
 import io.trainscope.proto.weightslab.GetMetaDataResponse;
 import io.trainscope.proto.weightslab.HistogramRequest;
 import io.trainscope.proto.weightslab.HistogramResponse;
+import io.trainscope.proto.weightslab.ListExperimentRunsRequest;
+import io.trainscope.proto.weightslab.ListExperimentRunsResponse;
+import io.trainscope.proto.weightslab.RenameExperimentRunRequest;
+import io.trainscope.proto.weightslab.RenameExperimentRunResponse;
+import io.trainscope.proto.weightslab.RestoreCheckpointRequest;
+import io.trainscope.proto.weightslab.RestoreCheckpointResponse;
+import io.trainscope.proto.weightslab.SetExperimentRunNotesRequest;
+import io.trainscope.proto.weightslab.SetExperimentRunNotesResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
@@ -72,11 +80,13 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final Experiment experiment;
     private final LoggerData loggerData;
     private final DataService data;
+    private final CheckpointRpcs checkpoints;
 
     public ExperimentServiceImpl(Experiment experiment, DataService data) {
         this.experiment = experiment;
         this.loggerData = new LoggerData(experiment.signals());
         this.data = data;
+        this.checkpoints = new CheckpointRpcs(experiment);
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -159,14 +169,55 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     }
 
     @Override
+    public void restoreCheckpoint(RestoreCheckpointRequest request, StreamObserver<RestoreCheckpointResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> {
+            CheckpointRpcs.Outcome outcome = checkpoints.restore(request.getExperimentHash(), caller);
+            return RestoreCheckpointResponse.newBuilder().setSuccess(outcome.success()).setMessage(outcome.message()).build();
+        });
+    }
+
+    @Override
+    public void listExperimentRuns(ListExperimentRunsRequest request, StreamObserver<ListExperimentRunsResponse> response) {
+        OffEventLoop.answer(response, checkpoints::list);
+    }
+
+    @Override
+    public void renameExperimentRun(RenameExperimentRunRequest request, StreamObserver<RenameExperimentRunResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> {
+            CheckpointRpcs.Outcome outcome = checkpoints.rename(request.getExperimentHash(), request.getNewName(), caller);
+            return RenameExperimentRunResponse.newBuilder().setSuccess(outcome.success()).setMessage(outcome.message()).build();
+        });
+    }
+
+    @Override
+    public void setExperimentRunNotes(SetExperimentRunNotesRequest request,
+            StreamObserver<SetExperimentRunNotesResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> {
+            CheckpointRpcs.Outcome outcome = checkpoints.setNotes(request.getExperimentHash(), request.getNotes(), caller);
+            return SetExperimentRunNotesResponse.newBuilder().setSuccess(outcome.success()).setMessage(outcome.message())
+                    .build();
+        });
+    }
+
+    private static CommandResponse commandReply(CheckpointRpcs.Outcome outcome) {
+        return CommandResponse.newBuilder().setSuccess(outcome.success()).setMessage(outcome.message()).build();
+    }
+
+    @Override
     public void experimentCommand(TrainerCommand request, StreamObserver<CommandResponse> response) {
         String caller = Callers.current();
         // WeightsLab's order: the first write request present wins; otherwise it is a read.
         if (request.hasRestartOperation()) {
             reply(response, false, "Restart over the API is not supported: stop the process and start it again"
                     + " (the run directory keeps the audit log).");
-        } else if (request.hasSaveCheckpointOperation() || request.hasLoadCheckpointOperation()) {
-            reply(response, false, "Checkpoints are not available in this version of Trainscope yet.");
+        } else if (request.hasSaveCheckpointOperation()) {
+            OffEventLoop.answer(response, () -> commandReply(checkpoints.save(caller)));
+        } else if (request.hasLoadCheckpointOperation()) {
+            int step = request.getLoadCheckpointOperation().getCheckpointId();
+            OffEventLoop.answer(response, () -> commandReply(checkpoints.load(step, caller)));
         } else if (request.hasPlotNoteOperation()) {
             writeNote(request.getPlotNoteOperation(), caller, response);
         } else if (request.hasHyperParameterChange()) {
