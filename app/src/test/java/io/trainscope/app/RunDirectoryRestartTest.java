@@ -13,7 +13,10 @@ import io.trainscope.proto.weightslab.PlotNoteOperation;
 import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
+import io.trainscope.core.samples.SampleEdit;
+import io.trainscope.core.samples.SampleKey;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +49,29 @@ class RunDirectoryRestartTest {
             assertThat(history.getPointsList()).filteredOn(p -> p.getModelAge() == 20).singleElement()
                     .satisfies(p -> assertThat(p.getPointNote()).isEqualTo("before restart"));
             assertThat(second.experiment().audit().file()).content().contains("\"action\":\"note_write\"");
+        }
+    }
+
+    @Test
+    void aRestartResumesFromTheNewestCheckpointWithEditsIntact() throws Exception {
+        Path run = LiveRun.runDirectory();
+        long stepsBefore;
+        String runHash;
+        try (TrainingSession first = start(run, false)) {
+            LiveRun.await("some training", () -> first.experiment().step() >= 30, 60);
+            first.experiment().steering().pause().get(10, TimeUnit.SECONDS);
+            stepsBefore = first.experiment().step();
+            runHash = first.experiment().runHash();
+            first.experiment().samples().edit(new SampleEdit.SetDiscarded(List.of(new SampleKey("train", 3)), true)).join();
+            first.experiment().samples().edit(new SampleEdit.SetTag(List.of(new SampleKey("train", 4)), "kept", true)).join();
+        } // closing saves a checkpoint at the step it stopped
+        try (TrainingSession second = start(run, true)) {
+            LiveRun.await("resumed", () -> second.experiment().step() == stepsBefore, 60);
+            assertThat(second.experiment().runHash()).isEqualTo(runHash);
+            assertThat(second.experiment().samples().discarded().contains("train", 3)).isTrue();
+            assertThat(second.experiment().samples().views().find(new SampleKey("train", 4)).orElseThrow().tags())
+                    .containsExactly("kept");
+            assertThat(second.experiment().status()).isEqualTo(io.trainscope.core.control.RunStatus.PAUSED);
         }
     }
 

@@ -166,6 +166,13 @@ public final class Experiment implements AutoCloseable {
             gate.movedTo(position.step());
             stepCompleted(position.step(), position.epoch());
         }
+
+        @Override
+        public void resumed(Checkpoint checkpoint) {
+            runHash = checkpoint.runHash();
+            gate.movedTo(checkpoint.step());
+            stepCompleted(checkpoint.step(), checkpoint.position().epoch());
+        }
     }
 
     /** The run's per-sample table: statistics, tags, discards, views. */

@@ -10,7 +10,13 @@ import io.trainscope.djl.model.ReferenceModels;
 import io.trainscope.djl.train.ObservedTraining;
 import io.trainscope.djl.train.TrainingOptions;
 import java.nio.file.Path;
+import io.trainscope.core.control.RunStatus;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import io.trainscope.server.data.SampleImages;
@@ -21,6 +27,7 @@ import io.trainscope.server.data.SampleImages;
  */
 public final class TrainingSession implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
     private static final long PERFORMANCE_PERIOD_MILLIS = 500;
     /** A step holding the model longer than this is reported (seed 000: "exceeded 3 minutes"). */
     private static final Duration STEP_HOLD_LIMIT = Duration.ofMinutes(3);
@@ -85,6 +92,21 @@ public final class TrainingSession implements AutoCloseable {
         return training;
     }
 
+    /** So a restart on the run directory goes on from here: the newest checkpoint is where training resumes. */
+    private void saveFinalCheckpoint() {
+        if (!experiment.checkpoints().attached() || experiment.status() == RunStatus.FAILED) {
+            return;
+        }
+        try {
+            experiment.gate().submit(step -> experiment.checkpoints().takeNow()).get(30, TimeUnit.SECONDS)
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("No checkpoint on close: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Waits until the training thread has ended (it serves commands until {@link #close()}). */
     public void awaitTrainingThread() throws InterruptedException {
         trainingThread.join();
@@ -92,6 +114,7 @@ public final class TrainingSession implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        saveFinalCheckpoint();
         experiment.gate().close();
         trainingThread.join(30_000);
         performance.close();

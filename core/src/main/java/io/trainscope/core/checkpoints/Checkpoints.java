@@ -44,6 +44,9 @@ public final class Checkpoints implements AutoCloseable {
 
         /** The loop now stands at {@code position} of a new branch forked from {@code from}. */
         void branched(Checkpoint from, LoopPosition position);
+
+        /** The loop now stands where {@code checkpoint} was taken, on the same branch (a restart). */
+        void resumed(Checkpoint checkpoint);
     }
 
     private final CheckpointFiles files;
@@ -113,6 +116,27 @@ public final class Checkpoints implements AutoCloseable {
             restoreDiscards(checkpoint.discarded());
         }
         owner.branched(checkpoint, checkpoint.position());
+    }
+
+    /**
+     * Training thread, before the first step: continues from the newest checkpoint on disk, on its
+     * own branch, as if the process had never stopped. Empty when the run has none.
+     */
+    public Optional<Checkpoint> resumeLatest() {
+        Optional<Checkpoint> latest = list().stream().max(Comparator.comparing(Checkpoint::created)
+                .thenComparingLong(Checkpoint::step));
+        latest.ifPresent(checkpoint -> {
+            TrainingState state = training;
+            if (state == null) {
+                throw new IllegalStateException("the model is not built yet");
+            }
+            CheckpointFiles.Stored stored = files.read(files.fileOf(checkpoint.runHash(), checkpoint.step()), true);
+            state.restore(new TrainingState.Snapshot(stored.model(), checkpoint.position()), false);
+            owner.restoreHyperParameters(checkpoint.learningRate(), checkpoint.batchSize(), checkpoint.step());
+            restoreDiscards(checkpoint.discarded());
+            owner.resumed(checkpoint);
+        });
+        return latest;
     }
 
     /** The discard set of the checkpoint, at once for the sampler and durably in the table. */

@@ -121,9 +121,15 @@ public final class ObservedTraining implements Runnable {
         tally = new EpochTally();
         batchIndex = 0;
         step = 0;
+        String resumed = experiment.checkpoints().resumeLatest()
+                .map(c -> " (resumed from checkpoint " + c.id() + ")").orElse("");
+        if (epoch >= options.epochs()) {
+            experiment.setStatus(RunStatus.COMPLETED, "Completed at step " + step + resumed);
+            return step;
+        }
         experiment.setStatus(experiment.gate().isPaused() ? RunStatus.PAUSED : RunStatus.RUNNING,
-                (experiment.gate().isPaused() ? "Ready, paused before step 0: " : "Training ")
-                        + experiment.description().modelName() + " on " + train.name());
+                (experiment.gate().isPaused() ? "Ready, paused before step " + step + ": " : "Training ")
+                        + experiment.description().modelName() + " on " + train.name() + resumed);
         while (true) {
             if (options.maxSteps() > 0 && step >= options.maxSteps()) {
                 break;
@@ -192,9 +198,10 @@ public final class ObservedTraining implements Runnable {
         public void restore(Snapshot snapshot, boolean weightsOnly) {
             copier.restore(snapshot.model(), !weightsOnly);
             LoopPosition p = snapshot.position();
-            sampler.moveTo(p.epoch(), p.epochPosition());
-            epoch = p.epoch();
-            batchIndex = p.batchIndex();
+            boolean epochEnded = p.epochPosition() >= train.size();
+            sampler.moveTo(epochEnded ? p.epoch() + 1 : p.epoch(), epochEnded ? 0 : p.epochPosition());
+            epoch = sampler.epoch();
+            batchIndex = epochEnded ? 0 : p.batchIndex();
             step = p.step();
             lastCheckpointStep = step;
             tally = new EpochTally();
