@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -131,9 +132,9 @@ final class CheckpointFiles {
             }
             float[] values = entry.getValue().values();
             out.writeInt(values.length);
-            for (float v : values) {
-                out.writeInt(Float.floatToRawIntBits(v));
-            }
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);
+            bytes.asFloatBuffer().put(values);
+            out.write(bytes.array());
         }
     }
 
@@ -146,9 +147,7 @@ final class CheckpointFiles {
                 shape[i] = in.readLong();
             }
             float[] values = new float[in.readInt()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = Float.intBitsToFloat(in.readInt());
-            }
+            ByteBuffer.wrap(in.readNBytes(values.length * Float.BYTES)).asFloatBuffer().get(values);
             tensors.put(name, new Tensor(shape, values));
         }
         return tensors;
