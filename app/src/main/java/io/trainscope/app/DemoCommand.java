@@ -1,14 +1,20 @@
 package io.trainscope.app;
 
 import io.trainscope.djl.data.DemoData;
+import io.trainscope.djl.data.ImageDataset;
+import io.trainscope.djl.data.LabelNoise;
 import io.trainscope.djl.train.TrainingOptions;
 import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Trains a small CNN on Fashion-MNIST (or generated shapes) and serves the dashboard. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -31,6 +37,15 @@ final class DemoCommand implements Callable<Integer> {
             description = "Batch frames (images) per second at most, 0 for every step (default: ${DEFAULT-VALUE})."
                     + " Every step's loss and accuracy are streamed regardless.")
     int maxFps;
+
+    @Option(names = "--label-noise", defaultValue = "0", paramLabel = "F",
+            description = "Flip this fraction of the training labels (0 <= F < 1), each to another class, seeded by"
+                    + " the run's seed; the sample table records which (label_flipped, clean_label)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double labelNoise;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--paused", description = "Start paused before the first step.")
     boolean paused;
@@ -55,10 +70,30 @@ final class DemoCommand implements Callable<Integer> {
         if (port != null) {
             settings = settings.withPort(port);
         }
+        try {
+            LabelNoise.checkFraction(labelNoise);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--label-noise: " + e.getMessage() + " (e.g. 0.1)");
+        }
         DemoData.Choice data = DemoData.choose(Optional.ofNullable(this.data));
         System.out.println(data.explanation());
-        TrainingSession session = TrainingSession.start(data.train(), data.test(), TrainingOptions.epochs(epochs).withMaxFramesPerSecond(maxFps),
-                batchSize, learningRate, paused, settings, runDirectory);
+        TrainingOptions options = TrainingOptions.epochs(epochs).withMaxFramesPerSecond(maxFps);
+        ImageDataset train = data.train();
+        Map<String, int[]> trainMetadata = Map.of();
+        if (labelNoise > 0) {
+            LabelNoise noise = LabelNoise.apply(train, labelNoise, options.seed());
+            train = noise.noisy();
+            trainMetadata = noise.metadata();
+            System.out.println("Label noise: flipped " + noise.flippedCount() + " of " + train.size()
+                    + " training labels (seed " + options.seed() + "). Find them with the query `label_flipped == 1`;"
+                    + " `clean_label` holds each original label.");
+        }
+        TrainingSession session = TrainingSession.start(train, data.test(), trainMetadata, options, batchSize,
+                learningRate, paused, settings, runDirectory);
+        if (labelNoise > 0 && !session.experiment().samples().views().columnNames().contains(LabelNoise.LABEL_FLIPPED)) {
+            System.out.println("Warning: " + runDirectory + " holds the sample table of an earlier run without label"
+                    + " noise, whose labels and columns are kept; use a new --run-dir to find the flipped labels.");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 session.close();
