@@ -6,6 +6,7 @@ import io.trainscope.core.audit.AuditLog;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.control.TrainingGate;
+import io.trainscope.core.eval.Evaluations;
 import io.trainscope.core.hparams.LiveHyperParameters;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.LiveFeed;
@@ -34,6 +35,7 @@ public final class Experiment implements AutoCloseable {
     private final LiveHyperParameters hyperParameters;
     private final StepMeter meter = new StepMeter();
     private final Steering steering;
+    private final Evaluations evaluations;
     private final Path runDirectory;
     private final AuditLog audit;
     private final DuckDbSignalStore signals;
@@ -64,6 +66,7 @@ public final class Experiment implements AutoCloseable {
         this.hyperParameters = new LiveHyperParameters(description.learningRate(), description.batchSize());
         this.gate = new TrainingGate(startPaused);
         this.steering = new Steering(this);
+        this.evaluations = new Evaluations(this);
         gate.addListener(new TrainingGate.Listener() {
             @Override
             public void paused(long at) {
@@ -154,6 +157,11 @@ public final class Experiment implements AutoCloseable {
 
     public Steering steering() {
         return steering;
+    }
+
+    /** Evaluations on demand: trigger, progress, cancel; run by the training thread. */
+    public Evaluations evaluations() {
+        return evaluations;
     }
 
     public RunDescription description() {
