@@ -4,6 +4,7 @@ import "uplot/dist/uPlot.min.css";
 import type { LoggerDataPoint } from "./gen/experiment_service_pb";
 import type { ScalarData } from "./gen/trainscope/v1/metrics_pb";
 import type { StepRange } from "./history";
+import { evaluationPlugin, type EvaluationPoints } from "./eval-points";
 import { ChangeMarkers, markerPlugin } from "./markers";
 import { notePlugin, type PointNotes } from "./notes";
 
@@ -60,10 +61,13 @@ export class Charts {
     private readonly accuracyEl: HTMLElement,
     private readonly notes: PointNotes,
     gestures: ChartGestures,
+    private readonly evaluations?: EvaluationPoints,
   ) {
     const plugins = [markerPlugin(this.markers)];
-    this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v), [...plugins, notePlugin(notes)], gestures);
-    this.accuracy = makePlot(accuracyEl, "accuracy", "#4fc38a", (v) => `${(v * 100).toFixed(0)}%`, plugins, gestures, true);
+    const lossPlugins = [...plugins, notePlugin(notes), evaluationPlugin(() => evaluations?.loss ?? [], false)];
+    const accuracyPlugins = [...plugins, evaluationPlugin(() => evaluations?.accuracy ?? [], true)];
+    this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v), lossPlugins, gestures);
+    this.accuracy = makePlot(accuracyEl, "accuracy", "#4fc38a", (v) => `${(v * 100).toFixed(0)}%`, accuracyPlugins, gestures, true);
     const loss = this.loss;
     let downX = NaN;
     loss.over.addEventListener("mousedown", (e) => (downX = e.clientX));
@@ -139,6 +143,14 @@ export class Charts {
   notesChanged(): void {
     this.lossEl.dataset.notes = this.notes.all.map((n) => n.step).join(",");
     redraw(this.loss);
+  }
+
+  /** Redraws the evaluation points and names their steps in data-eval-points (loss and accuracy charts). */
+  evaluationsChanged(): void {
+    this.lossEl.dataset.evalPoints = (this.evaluations?.loss ?? []).map((p) => p.step).join(",");
+    this.accuracyEl.dataset.evalPoints = (this.evaluations?.accuracy ?? []).map((p) => p.step).join(",");
+    redraw(this.loss);
+    redraw(this.accuracy);
   }
 
   private decimate(): void {

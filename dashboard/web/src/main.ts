@@ -6,8 +6,10 @@ import { adoptUrlToken, requireToken } from "./auth";
 import { Charts } from "./charts";
 import { Controls } from "./controls";
 import { DataPanel } from "./data-panel";
-import { byId } from "./dom";
+import { byId, singleFlight } from "./dom";
 import { EpochTable } from "./epochs";
+import { EvaluationPanel } from "./evaluate";
+import { EvaluationPoints } from "./eval-points";
 import { runFeed } from "./feed";
 import * as header from "./header";
 import { CurveHistory } from "./history";
@@ -25,11 +27,12 @@ const experimentClient = createExperimentClient();
 const tiles = new Tiles(byId("tiles"));
 const curveHistory = new CurveHistory(experimentClient);
 const notes = new PointNotes();
+const evaluationPoints = new EvaluationPoints(experimentClient);
 const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"), notes, {
   select: (range) => void zoom.show(range),
   unzoom: () => zoom.live(),
   pick: (step) => noteForm.pick(step),
-});
+}, evaluationPoints);
 const zoom = new CurveZoom(charts, curveHistory);
 const epochs = new EpochTable(byId<HTMLTableElement>("epochs"));
 const audit = new AuditLogPanel(client);
@@ -40,6 +43,20 @@ const noteForm = new NoteForm(experimentClient, curveHistory, notes, {
 const controls = new Controls(client, () => audit.refresh());
 const hyperParameters = new HyperParameterPanel(experimentClient, () => audit.refresh());
 const dataPanel = new DataPanel(experimentClient, createSampleClient());
+const evaluationPanel = new EvaluationPanel(experimentClient, {
+  done: () => readEvaluationPoints(), // the data panel's Refresh shows the evaluated samples' new loss and prediction
+  wrote: () => audit.refresh(),
+});
+
+/** The run's evaluation markers onto the curves (calls during a read fold into one more). */
+const readEvaluationPoints = singleFlight(async () => {
+  try {
+    await evaluationPoints.read(await curveHistory.runHash());
+    charts.evaluationsChanged();
+  } catch (err) {
+    console.warn("trainscope: reading the evaluation points failed:", errorText(err));
+  }
+});
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
@@ -76,6 +93,7 @@ function dispatch(msg: MetricsResponse): void {
       break;
     case "epochData":
       epochs.upsert(p.value);
+      readEvaluationPoints(); // the epoch's validation markers
       break;
     case "performanceData":
       header.showPerformance(p.value);
@@ -128,6 +146,8 @@ void register().then(() => {
   audit.refresh();
   noteForm.load();
   dataPanel.load();
+  void evaluationPanel.load();
+  readEvaluationPoints();
   return runFeed(client, {
     onMessage: dispatch,
     onState: header.showConnection,
@@ -139,6 +159,8 @@ void register().then(() => {
       noteForm.load();
       audit.refresh();
       dataPanel.load();
+      void evaluationPanel.load();
+      readEvaluationPoints();
     },
   });
 });

@@ -30,8 +30,13 @@ final class LiveRun {
 
     /** As {@link #shapes(AccessTokens, boolean)} with {@code trainSize} training images. */
     static TrainingSession shapes(AccessTokens tokens, boolean paused, int trainSize) {
+        return shapes(tokens, paused, trainSize, 500);
+    }
+
+    /** As {@link #shapes(AccessTokens, boolean, int)} with {@code testSize} test images (long evaluations). */
+    static TrainingSession shapes(AccessTokens tokens, boolean paused, int trainSize, int testSize) {
         return TrainingSession.start(GeneratedShapes.create("shapes/train", trainSize, 1),
-                GeneratedShapes.create("shapes/test", 500, 2), TrainingOptions.epochs(20), 32, 1e-3f, paused,
+                GeneratedShapes.create("shapes/test", testSize, 2), TrainingOptions.epochs(20), 32, 1e-3f, paused,
                 ServerSettings.loopback().withTokens(tokens), runDirectory());
     }
 

@@ -10,6 +10,7 @@ import io.trainscope.core.checkpoints.RunNotes;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.control.TrainingGate;
+import io.trainscope.core.eval.Evaluations;
 import io.trainscope.core.hparams.LiveHyperParameters;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.LiveFeed;
@@ -38,6 +39,7 @@ public final class Experiment implements AutoCloseable {
     private final LiveHyperParameters hyperParameters;
     private final StepMeter meter = new StepMeter();
     private final Steering steering;
+    private final Evaluations evaluations;
     private final Path runDirectory;
     private final AuditLog audit;
     private final DuckDbSignalStore signals;
@@ -72,6 +74,7 @@ public final class Experiment implements AutoCloseable {
         this.runNotes = new RunNotes(runDirectory);
         this.gate = new TrainingGate(startPaused);
         this.steering = new Steering(this);
+        this.evaluations = new Evaluations(this);
         gate.addListener(new TrainingGate.Listener() {
             @Override
             public void paused(long at) {
@@ -212,6 +215,11 @@ public final class Experiment implements AutoCloseable {
 
     public Steering steering() {
         return steering;
+    }
+
+    /** Evaluations on demand: trigger, progress, cancel; run by the training thread. */
+    public Evaluations evaluations() {
+        return evaluations;
     }
 
     public RunDescription description() {

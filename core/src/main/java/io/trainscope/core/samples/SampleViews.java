@@ -109,6 +109,37 @@ public final class SampleViews {
         });
     }
 
+    /**
+     * Ids of {@code origin}'s samples that are not discarded and carry every tag of {@code tags}
+     * (all of them, when {@code tags} is empty), ascending: the samples an evaluation pass covers.
+     *
+     * @throws IllegalArgumentException naming a tag the table does not have
+     */
+    public int[] keptIds(String origin, List<String> tags) {
+        return locked(() -> {
+            var columns = SampleSchema.columns(connection);
+            StringBuilder sql = new StringBuilder("SELECT sample_id FROM samples WHERE origin = ? AND NOT discarded");
+            for (String name : tags) {
+                String column = SampleSchema.TAG_PREFIX + SampleSchema.tagName(name);
+                if (!columns.containsKey(column)) {
+                    throw new IllegalArgumentException("no tag '" + SampleSchema.tagName(name) + "'");
+                }
+                sql.append(" AND ").append(SampleSchema.quote(column));
+            }
+            sql.append(" ORDER BY sample_id");
+            List<Integer> ids = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                statement.setString(1, origin);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add((int) rows.getLong(1));
+                    }
+                }
+            }
+            return ids.stream().mapToInt(Integer::intValue).toArray();
+        });
+    }
+
     /** Every column a query, a histogram or a client may name, in table order. */
     public List<String> columnNames() {
         return locked(() -> new ArrayList<>(SampleSchema.columns(connection).keySet()));

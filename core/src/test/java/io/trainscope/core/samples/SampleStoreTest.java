@@ -125,6 +125,18 @@ class SampleStoreTest {
     }
 
     @Test
+    void keptIdsAreTheUndiscardedSamplesOfASplitCarryingEveryTag() {
+        store.edit(new SampleEdit.SetTag(List.of(new SampleKey("test", 3), new SampleKey("test", 7),
+                new SampleKey("test", 9), new SampleKey("train", 3)), "hard", true)).join();
+        store.edit(new SampleEdit.SetTag(List.of(new SampleKey("test", 7), new SampleKey("test", 9)), "blurry", true)).join();
+        store.edit(new SampleEdit.SetDiscarded(List.of(new SampleKey("test", 9), new SampleKey("test", 0)), true)).join();
+        assertThat(store.views().keptIds("test", List.of("hard"))).containsExactly(3, 7);
+        assertThat(store.views().keptIds("test", List.of("hard", "tag:blurry"))).containsExactly(7);
+        assertThat(store.views().keptIds("test", List.of())).hasSize(48).startsWith(1, 2, 3);
+        assertThatThrownBy(() -> store.views().keptIds("test", List.of("nope"))).hasMessage("no tag 'nope'");
+    }
+
+    @Test
     void anEditNamingAnUnknownSampleChangesNothing() {
         assertThatThrownBy(() -> store.edit(new SampleEdit.SetDiscarded(
                 List.of(new SampleKey("train", 1), new SampleKey("train", 100)), true)).join())

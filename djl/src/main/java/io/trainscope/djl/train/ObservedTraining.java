@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -105,6 +106,7 @@ public final class ObservedTraining implements Runnable {
                 trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
                 experiment.attachModel(new DjlModelLayers(block));
                 experiment.checkpoints().attach(new LoopState(new ModelCopier(block, adam)));
+                experiment.evaluations().attach(new DjlBatchEvaluator(trainer, Map.of(TRAIN, train, TEST, test)), Set.of(TRAIN));
                 step = trainEpochs(trainer);
                 experiment.gate().serveUntilClosed(step);
             }

@@ -12,12 +12,19 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.audit.AuditEntry;
+import io.trainscope.core.eval.EvaluationQueue;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.hparams.HyperParameterUpdate;
 import io.trainscope.core.model.ModelLayers;
 import io.trainscope.core.signals.SignalPointNotFoundException;
 import io.trainscope.proto.weightslab.BatchSampleRequest;
 import io.trainscope.proto.weightslab.BatchSampleResponse;
+import io.trainscope.proto.weightslab.CancelEvaluationRequest;
+import io.trainscope.proto.weightslab.CancelEvaluationResponse;
+import io.trainscope.proto.weightslab.GetEvaluationStatusRequest;
+import io.trainscope.proto.weightslab.GetEvaluationStatusResponse;
+import io.trainscope.proto.weightslab.TriggerEvaluationRequest;
+import io.trainscope.proto.weightslab.TriggerEvaluationResponse;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.DataEditsRequest;
 import io.trainscope.proto.weightslab.DataEditsResponse;
@@ -81,12 +88,14 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final LoggerData loggerData;
     private final DataService data;
     private final CheckpointRpcs checkpoints;
+    private final EvaluationRpcs evaluations;
 
     public ExperimentServiceImpl(Experiment experiment, DataService data) {
         this.experiment = experiment;
         this.loggerData = new LoggerData(experiment.signals());
         this.data = data;
         this.checkpoints = new CheckpointRpcs(experiment);
+        this.evaluations = new EvaluationRpcs(experiment);
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -270,8 +279,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             return;
         }
         if (hp.hasEvaluationConfig()) {
-            reply(response, false, "evaluation_config: evaluations are not available in this version of Trainscope yet;"
-                    + " nothing was changed.");
+            OffEventLoop.answer(response, () -> evaluationConfig(hp, caller));
             return;
         }
         HyperParameterUpdate update = HyperParameterMessages.update(hp);
@@ -311,6 +319,40 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
 
     /** Fields that change the run's state rather than a value; audited as pause/resume/mode_switch. */
     private static final Set<String> MODE_FIELDS = Set.of("is_training", "auditor_mode", "evaluation_mode");
+
+    @Override
+    public void triggerEvaluation(TriggerEvaluationRequest request, StreamObserver<TriggerEvaluationResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> {
+            EvaluationQueue.Answer answer = evaluations.trigger(request, caller);
+            return TriggerEvaluationResponse.newBuilder().setSuccess(answer.accepted()).setMessage(answer.message()).build();
+        });
+    }
+
+    @Override
+    public void getEvaluationStatus(GetEvaluationStatusRequest request,
+            StreamObserver<GetEvaluationStatusResponse> response) {
+        response.onNext(evaluations.status());
+        response.onCompleted();
+    }
+
+    @Override
+    public void cancelEvaluation(CancelEvaluationRequest request, StreamObserver<CancelEvaluationResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> {
+            EvaluationQueue.Answer answer = evaluations.cancel(request, caller);
+            return CancelEvaluationResponse.newBuilder().setSuccess(answer.accepted()).setMessage(answer.message()).build();
+        });
+    }
+
+    /** WeightsLab's evaluation_config: an evaluation trigger or cancel sent as a hyperparameter; alone. */
+    private CommandResponse evaluationConfig(HyperParameters hp, String caller) {
+        EvaluationQueue.Answer answer = hp.getAllFields().size() > 1
+                ? new EvaluationQueue.Answer(false, "evaluation_config must be sent alone, without other hyperparameters;"
+                        + " nothing was changed.")
+                : evaluations.configure(hp.getEvaluationConfig(), caller);
+        return CommandResponse.newBuilder().setSuccess(answer.accepted()).setMessage(answer.message()).build();
+    }
 
     private void writeNote(PlotNoteOperation note, String caller, StreamObserver<CommandResponse> response) {
         String target = note.getMetricName() + "@" + note.getExperimentHash() + ":" + note.getModelAge();
