@@ -57,13 +57,17 @@ class EvaluationPanelBrowserTest {
                 || progress("data-status").equals("running"));
         AtomicBoolean sawMidway = new AtomicBoolean();
         wait.until(d -> {
-            int current = Integer.parseInt(progress("data-current"));
-            if (progress("data-status").equals("running") && current > 0 && current < 400) {
+            // One snapshot of the bar and the buttons: read one by one, the evaluation could end in between.
+            String[] state = String.valueOf(browser.executeScript("const b = document.getElementById('eval-progress');"
+                    + " return [b.dataset.status, b.dataset.current, document.getElementById('eval-run').disabled,"
+                    + " document.getElementById('eval-cancel').disabled].join(' ');")).split(" ");
+            int current = Integer.parseInt(state[1]);
+            if (state[0].equals("running") && current > 0 && current < 400) {
                 sawMidway.set(true);
-                assertThat(browser.findElement(By.id("eval-run")).isEnabled()).isFalse();
-                assertThat(browser.findElement(By.id("eval-cancel")).isEnabled()).isTrue();
+                assertThat(state[2]).as("Evaluate now disabled while running").isEqualTo("true");
+                assertThat(state[3]).as("Cancel enabled while running").isEqualTo("false");
             }
-            return progress("data-status").equals("done");
+            return state[0].equals("done");
         });
         assertThat(sawMidway).as("the bar was seen between 0 and 400").isTrue();
         assertThat(progress("data-current")).isEqualTo("400");
