@@ -15,8 +15,9 @@ import { HyperParameterPanel } from "./hyperparams";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
 import { NoteForm } from "./note-form";
 import { PointNotes } from "./notes";
+import { RunsPanel } from "./runs-panel";
 import { Tiles } from "./tiles";
-import { createExperimentClient, createMetricsClient, createSampleClient, errorText, isUnauthenticated } from "./transport";
+import { createExperimentClient, createMetricsClient, createRunClient, createSampleClient, errorText, isUnauthenticated } from "./transport";
 import { CurveZoom } from "./zoom";
 
 adoptUrlToken();
@@ -40,12 +41,14 @@ const noteForm = new NoteForm(experimentClient, curveHistory, notes, {
 const controls = new Controls(client, () => audit.refresh());
 const hyperParameters = new HyperParameterPanel(experimentClient, () => audit.refresh());
 const dataPanel = new DataPanel(experimentClient, createSampleClient());
+const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit.refresh());
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
   header.showStatus(status);
   controls.setStatus(status);
   hyperParameters.setStatus(status);
+  runsPanel.setStatus(status);
 }
 
 function applyConfig(config: TrainingConfig): void {
@@ -70,6 +73,7 @@ function dispatch(msg: MetricsResponse): void {
         audit.refresh();
       }
       hyperParameters.showStep(Number(p.value.globalStep));
+      runsPanel.stepped();
       controls.showCurrent(p.value.learningRate, p.value.batchSize);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
@@ -128,6 +132,7 @@ void register().then(() => {
   audit.refresh();
   noteForm.load();
   dataPanel.load();
+  runsPanel.refresh();
   return runFeed(client, {
     onMessage: dispatch,
     onState: header.showConnection,
@@ -139,6 +144,7 @@ void register().then(() => {
       noteForm.load();
       audit.refresh();
       dataPanel.load();
+      runsPanel.refresh();
     },
   });
 });
