@@ -17,8 +17,9 @@ import { HyperParameterPanel } from "./hyperparams";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
 import { NoteForm } from "./note-form";
 import { PointNotes } from "./notes";
+import { RunsPanel } from "./runs-panel";
 import { Tiles } from "./tiles";
-import { createExperimentClient, createMetricsClient, createSampleClient, errorText, isUnauthenticated } from "./transport";
+import { createExperimentClient, createMetricsClient, createRunClient, createSampleClient, errorText, isUnauthenticated } from "./transport";
 import { CurveZoom } from "./zoom";
 
 adoptUrlToken();
@@ -57,12 +58,14 @@ const readEvaluationPoints = singleFlight(async () => {
     console.warn("trainscope: reading the evaluation points failed:", errorText(err));
   }
 });
+const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit.refresh());
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
   header.showStatus(status);
   controls.setStatus(status);
   hyperParameters.setStatus(status);
+  runsPanel.setStatus(status);
 }
 
 function applyConfig(config: TrainingConfig): void {
@@ -87,6 +90,7 @@ function dispatch(msg: MetricsResponse): void {
         audit.refresh();
       }
       hyperParameters.showStep(Number(p.value.globalStep));
+      runsPanel.stepped();
       controls.showCurrent(p.value.learningRate, p.value.batchSize);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
@@ -148,6 +152,7 @@ void register().then(() => {
   dataPanel.load();
   void evaluationPanel.load();
   readEvaluationPoints();
+  runsPanel.refresh();
   return runFeed(client, {
     onMessage: dispatch,
     onState: header.showConnection,
@@ -161,6 +166,7 @@ void register().then(() => {
       dataPanel.load();
       void evaluationPanel.load();
       readEvaluationPoints();
+      runsPanel.refresh();
     },
   });
 });

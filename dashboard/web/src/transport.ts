@@ -3,12 +3,14 @@ import { Code, ConnectError, createClient, type Client, type Transport } from "@
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { ExperimentService } from "./gen/experiment_service_pb";
 import { MetricsService } from "./gen/trainscope/v1/metrics_pb";
+import { RunService } from "./gen/trainscope/v1/runs_pb";
 import { SampleService } from "./gen/trainscope/v1/samples_pb";
 import { bearer, requireToken } from "./auth";
 
 export type MetricsClient = Client<typeof MetricsService>;
 export type ExperimentClient = Client<typeof ExperimentService>;
 export type SampleClient = Client<typeof SampleService>;
+export type RunClient = Client<typeof RunService>;
 
 let transport: Transport | null = null;
 
@@ -34,6 +36,11 @@ export function createExperimentClient(): ExperimentClient {
 /** Our SampleService: one sample's history over the steps, for the data panel's sample view. */
 export function createSampleClient(): SampleClient {
   return createClient(SampleService, sharedTransport());
+}
+
+/** Our RunService: every checkpoint of the run's branches, for the runs panel. */
+export function createRunClient(): RunClient {
+  return createClient(RunService, sharedTransport());
 }
 
 /** This page's name for the server's per-client curve cursors, random and kept for the page's life. */

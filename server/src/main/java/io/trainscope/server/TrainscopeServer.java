@@ -16,6 +16,7 @@ import io.trainscope.server.data.LanguageModelQueries;
 import io.trainscope.server.data.SampleImages;
 import io.trainscope.server.data.SampleServiceImpl;
 import io.trainscope.server.experiment.ExperimentServiceImpl;
+import io.trainscope.server.experiment.RunServiceImpl;
 import io.trainscope.server.live.LiveStreamService;
 import io.trainscope.server.watchdog.SlowCall;
 import io.trainscope.server.watchdog.SlowCallWatchdog;
@@ -72,7 +73,8 @@ public final class TrainscopeServer implements AutoCloseable {
                 .maxRequestMessageLength(settings.maxMessageBytes())
                 .maxResponseMessageLength(settings.maxMessageBytes());
         for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment, data),
-                new SampleServiceImpl(experiment.samples()), ProtoReflectionServiceV1.newInstance())) {
+                new SampleServiceImpl(experiment.samples()), new RunServiceImpl(experiment),
+                ProtoReflectionServiceV1.newInstance())) {
             grpc.addService(service);
         }
         SlowCallWatchdog watchdog = new SlowCallWatchdog(settings.slowCallThreshold());
