@@ -6,6 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures (see docs/BENCHMARKS.md).",
         subcommands = {StreamBenchmark.class, OverheadBenchmark.class, PauseBenchmark.class, SignalsBenchmark.class,
-        subcommands = {StreamBenchmark.class, OverheadBenchmark.class, PauseBenchmark.class, SignalsBenchmark.class,
             DataBenchmark.class, LabelNoiseBenchmark.class, CheckpointBenchmark.class, EvaluationBenchmark.class})
 public final class BenchCommand {}
