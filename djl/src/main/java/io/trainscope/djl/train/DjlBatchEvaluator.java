@@ -51,7 +51,7 @@ final class DjlBatchEvaluator implements BatchEvaluator {
         }
         long[] predicted = new long[n];
         float[] confidences = new float[n];
-        ObservedTraining.predict(logits, data.classCount(), predicted, confidences);
+        StepOutputs.predict(logits, data.classCount(), predicted, confidences);
         int[] predictions = new int[n];
         for (int i = 0; i < n; i++) {
             predictions[i] = (int) predicted[i];

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +21,6 @@ import io.trainscope.core.checkpoints.TrainingState;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.live.BatchFrame;
-import io.trainscope.core.live.FrameImage;
 import io.trainscope.core.live.FramePacer;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.samples.BatchStats;
@@ -28,12 +28,9 @@ import io.trainscope.core.samples.DiscardedSamples;
 import io.trainscope.core.samples.EpochSampler;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.inspect.DjlModelLayers;
-import java.time.Instant;
 import io.trainscope.core.signals.SignalFlag;
 import io.trainscope.core.signals.SignalPoint;
 import io.trainscope.core.signals.SignalStore;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class ObservedTraining implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ObservedTraining.class);
-    private static final int EVAL_BATCH = 500;
     /** The split names of the sample table. */
     public static final String TRAIN = "train";
     public static final String TEST = "test";
@@ -96,6 +92,7 @@ public final class ObservedTraining implements Runnable {
 
     @Override
     public void run() {
+        Engine.getInstance().setRandomSeed((int) options.seed()); // the initial weights, as TrainingOptions promises
         try (Model model = Model.newInstance(experiment.description().modelName())) {
             model.setBlock(block);
             Adam adam = Optimizer.adam().optLearningRateTracker(new LiveLearningRate(experiment.hyperParameters())).build();
@@ -242,7 +239,7 @@ public final class ObservedTraining implements Runnable {
                 losses = perSample.toFloatArray();
                 confidences = new float[n];
                 predictions = new long[n];
-                predict(logits.toFloatArray(), train.classCount(), predictions, confidences);
+                StepOutputs.predict(logits.toFloatArray(), train.classCount(), predictions, confidences);
             } else {
                 losses = new float[] {perSample.mean().getFloat()};
             }
@@ -268,7 +265,7 @@ public final class ObservedTraining implements Runnable {
         float accuracy = (float) correct / n;
         logSignals(step + 1, loss, accuracy, (end - start) / 1e6f);
         BatchFrame frame = experiment.feed().subscriberCount() > 0 && pacer.due(end)
-                ? frame(indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1, loss, accuracy)
+                ? StepOutputs.frame(train, options.imagesPerFrame(), indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1, loss, accuracy)
                 : null;
         experiment.feed().publishStep(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
                 experiment.hyperParameters().learningRate(), n), frame);
@@ -306,30 +303,11 @@ public final class ObservedTraining implements Runnable {
         return logits.logSoftmax(1).mul(labels.oneHot(train.classCount())).sum(new int[] {1}).neg();
     }
 
-    private BatchFrame frame(int[] indices, float[] pixels, long[] labels, long[] predictions, float[] confidences,
-            int epoch, int batchIndex, long step, float loss, float accuracy) {
-        int shown = Math.min(options.imagesPerFrame(), indices.length);
-        int per = train.pixelsPerImage();
-        List<FrameImage> images = new ArrayList<>(shown);
-        int[] predicted = new int[shown];
-        int[] truth = new int[shown];
-        for (int i = 0; i < shown; i++) {
-            images.add(new FrameImage.Raw(String.valueOf(indices[i]), train.width(), train.height(), train.channels(),
-                    Arrays.copyOfRange(pixels, i * per, (i + 1) * per)));
-            predicted[i] = (int) predictions[i];
-            truth[i] = (int) labels[i];
-        }
-        Instant now = Instant.now();
-        return new BatchFrame(epoch, batchIndex, indices.length, step, images, predicted,
-                Arrays.copyOf(confidences, shown), truth, loss, accuracy,
-                now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
-    }
-
     private void finishEpoch(Trainer trainer, int epoch, EpochTally tally, long step) {
         OptionalDouble validationLoss = OptionalDouble.empty();
         OptionalDouble validationAccuracy = OptionalDouble.empty();
         if (options.validate() && test.size() > 0) {
-            double[] result = evaluate(trainer, test, () -> experiment.gate().serveWithinStep(step));
+            double[] result = StepOutputs.evaluate(trainer, test, () -> experiment.gate().serveWithinStep(step));
             validationLoss = OptionalDouble.of(result[0]);
             validationAccuracy = OptionalDouble.of(result[1]);
             long now = System.currentTimeMillis() / 1000;
@@ -345,52 +323,6 @@ public final class ObservedTraining implements Runnable {
         experiment.feed().publish(summary);
         log.info("Epoch {} done at step {}: loss {} accuracy {} validation {}", epoch, step,
                 summary.averageLoss(), summary.averageAccuracy(), validationAccuracy);
-    }
-
-    /** Mean loss and accuracy over a whole split, without gradients; {@code betweenBatches} runs after each batch. */
-    static double[] evaluate(Trainer trainer, ImageDataset data, Runnable betweenBatches) {
-        double lossSum = 0;
-        long correct = 0;
-        int per = data.pixelsPerImage();
-        for (int from = 0; from < data.size(); from += EVAL_BATCH) {
-            int n = Math.min(EVAL_BATCH, data.size() - from);
-            float[] pixels = Arrays.copyOfRange(data.pixels(), from * per, (from + n) * per);
-            long[] labels = new long[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = data.labels()[from + i];
-            }
-            try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray x = scope.create(pixels, new Shape(n, data.channels(), data.height(), data.width()));
-                NDArray y = scope.create(labels);
-                NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
-                lossSum += logits.logSoftmax(1).mul(y.oneHot(data.classCount())).sum().neg().getFloat();
-                correct += logits.argMax(1).eq(y).sum().getLong();
-            }
-            betweenBatches.run();
-        }
-        return new double[] {lossSum / data.size(), (double) correct / data.size()};
-    }
-
-    /**
-     * Arg-max class and its softmax probability per row, from one copy of the logits: a few
-     * hundred floats in Java cost less than three more native ops and copies each step.
-     */
-    static void predict(float[] logits, int classes, long[] predictions, float[] confidences) {
-        for (int row = 0; row < predictions.length; row++) {
-            int base = row * classes;
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits[base + c] > logits[base + best]) {
-                    best = c;
-                }
-            }
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                sum += Math.exp(logits[base + c] - logits[base + best]);
-            }
-            predictions[row] = best;
-            confidences[row] = (float) (1 / sum);
-        }
     }
 
     private static float mean(float[] values) {
