@@ -98,7 +98,7 @@ public final class TrainingSession implements AutoCloseable {
             return;
         }
         try {
-            experiment.gate().submit(step -> experiment.checkpoints().takeNow()).get(30, TimeUnit.SECONDS)
+            experiment.gate().submitAtBoundary(step -> experiment.checkpoints().takeNow()).get(30, TimeUnit.SECONDS)
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("No checkpoint on close: {}", e.toString());

@@ -59,6 +59,7 @@ public final class Checkpoints implements AutoCloseable {
     });
     private volatile TrainingState training;
     private volatile long lastHoldNanos;
+    private volatile long lastRestoreNanos;
 
     public Checkpoints(Path runDirectory, SampleStore samples, Owner owner) {
         this.files = new CheckpointFiles(requireNonNull(runDirectory, "runDirectory"));
@@ -109,6 +110,7 @@ public final class Checkpoints implements AutoCloseable {
         if (state == null) {
             throw new IllegalStateException("the model is not built yet");
         }
+        long start = System.nanoTime();
         CheckpointFiles.Stored stored = files.read(files.fileOf(checkpoint.runHash(), checkpoint.step()), true);
         state.restore(new TrainingState.Snapshot(stored.model(), checkpoint.position()), weightsOnly);
         if (!weightsOnly) {
@@ -116,6 +118,12 @@ public final class Checkpoints implements AutoCloseable {
             restoreDiscards(checkpoint.discarded());
         }
         owner.branched(checkpoint, checkpoint.position());
+        lastRestoreNanos = System.nanoTime() - start;
+    }
+
+    /** How long the last {@link #restoreNow} held the training thread (reading the file included). */
+    public long lastRestoreNanos() {
+        return lastRestoreNanos;
     }
 
     /**

@@ -53,6 +53,18 @@ public final class TrainingGate {
 
     /** Runs {@code command} on the training thread at the next step boundary, also while paused. */
     public <T> CompletableFuture<T> submit(StepCommand<T> command) {
+        return submit(command, false);
+    }
+
+    /**
+     * As {@link #submit}, but never in the middle of long work between two steps (an epoch's
+     * validation): for commands that move the loop itself, such as restoring a checkpoint.
+     */
+    public <T> CompletableFuture<T> submitAtBoundary(StepCommand<T> command) {
+        return submit(command, true);
+    }
+
+    private <T> CompletableFuture<T> submit(StepCommand<T> command, boolean boundaryOnly) {
         requireNonNull(command, "command");
         CompletableFuture<T> result = new CompletableFuture<>();
         lock.lock();
@@ -61,7 +73,7 @@ public final class TrainingGate {
                 result.completeExceptionally(new IllegalStateException("the training thread has shut down"));
                 return result;
             }
-            pending.add(new Pending<>(command, result));
+            pending.add(new Pending<>(command, result, boundaryOnly));
             commandsArrived.signalAll();
         } finally {
             lock.unlock();
@@ -185,7 +197,7 @@ public final class TrainingGate {
      * {@link #awaitStep}, before any further step.
      */
     public void serveWithinStep(long step) {
-        runPending(step);
+        runPending(step, false);
     }
 
     /**
@@ -239,11 +251,24 @@ public final class TrainingGate {
     }
 
     private void runPending(long step) {
+        runPending(step, true);
+    }
+
+    /** Runs queued commands in order; outside a step boundary, those that need one wait for it. */
+    private void runPending(long step, boolean atBoundary) {
         while (true) {
-            Pending<?> next;
+            Pending<?> next = null;
             lock.lock();
             try {
-                next = pending.poll();
+                for (Pending<?> candidate : pending) {
+                    if (atBoundary || !candidate.boundaryOnly()) {
+                        next = candidate;
+                        break;
+                    }
+                }
+                if (next != null) {
+                    pending.remove(next);
+                }
             } finally {
                 lock.unlock();
             }
@@ -254,7 +279,7 @@ public final class TrainingGate {
         }
     }
 
-    private record Pending<T>(StepCommand<T> command, CompletableFuture<T> result) {
+    private record Pending<T>(StepCommand<T> command, CompletableFuture<T> result, boolean boundaryOnly) {
         void runAt(long step) {
             try {
                 result.complete(command.run(step));

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SampleWriter implements AutoCloseable {
 
-    static final long FLUSH_MILLIS = 250;
+    static final long FLUSH_MILLIS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleWriter.class);
     private static final String MERGE = """

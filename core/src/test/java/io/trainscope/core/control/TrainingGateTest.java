@@ -50,6 +50,17 @@ class TrainingGateTest {
     }
 
     @Test
+    void boundaryOnlyCommandsWaitOutLongWorkBetweenSteps() throws Exception {
+        CompletableFuture<String> ordinary = gate.submit(step -> "ordinary");
+        CompletableFuture<String> boundaryOnly = gate.submitAtBoundary(step -> "moved the loop");
+        gate.serveWithinStep(7); // e.g. between two validation batches at the end of an epoch
+        assertThat(ordinary).isCompletedWithValue("ordinary");
+        assertThat(boundaryOnly).isNotDone();
+        startLoop();
+        assertThat(boundaryOnly.get(1, TimeUnit.SECONDS)).isEqualTo("moved the loop");
+    }
+
+    @Test
     void resumeContinuesFromThePausedStep() throws Exception {
         startLoop();
         long pausedAt = gate.pause().get(1, TimeUnit.SECONDS);

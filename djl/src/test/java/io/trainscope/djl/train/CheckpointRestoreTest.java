@@ -50,7 +50,7 @@ class CheckpointRestoreTest {
                 Checkpoint at300 = awaitCheckpoint(checkpoints, original, 300);
                 Checkpoint at100 = checkpoints.find(original, Optional.of(100L)).orElseThrow();
 
-                experiment.gate().submit(step -> {
+                experiment.gate().submitAtBoundary(step -> {
                     checkpoints.restoreNow(at100, false);
                     return null;
                 }).get(60, TimeUnit.SECONDS);
@@ -64,11 +64,11 @@ class CheckpointRestoreTest {
                 assertBitIdentical(checkpoints.modelOf(replayed).firstMoments(), checkpoints.modelOf(at300).firstMoments());
                 assertThat(replayed.position()).isEqualTo(at300.position());
 
-                experiment.gate().submit(step -> {
+                experiment.gate().submitAtBoundary(step -> {
                     checkpoints.restoreNow(at100, true);
                     return null;
                 }).get(60, TimeUnit.SECONDS);
-                Checkpoint weightsOnly = experiment.gate().submit(step -> checkpoints.takeNow()).get(60, TimeUnit.SECONDS)
+                Checkpoint weightsOnly = experiment.gate().submitAtBoundary(step -> checkpoints.takeNow()).get(60, TimeUnit.SECONDS)
                         .get(60, TimeUnit.SECONDS);
                 assertThat(weightsOnly.step()).isEqualTo(100);
                 assertBitIdentical(checkpoints.modelOf(weightsOnly).parameters(), checkpoints.modelOf(at100).parameters());

@@ -45,7 +45,7 @@ final class CheckpointRpcs {
             outcome = new Outcome(false, "The model is not built yet: save once training has started.");
         } else {
             try {
-                Checkpoint checkpoint = experiment.gate().submit(step -> experiment.checkpoints().takeNow())
+                Checkpoint checkpoint = experiment.gate().submitAtBoundary(step -> experiment.checkpoints().takeNow())
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 outcome = new Outcome(true, "Checkpoint " + checkpoint.id() + " saved at step " + checkpoint.step());
             } catch (ExecutionException e) {
@@ -113,7 +113,7 @@ final class CheckpointRpcs {
         boolean weights = weightsOnly;
         try {
             experiment.steering().pause().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            experiment.gate().submit(at -> {
+            experiment.gate().submitAtBoundary(at -> {
                 experiment.checkpoints().restoreNow(checkpoint, weights);
                 return null;
             }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
