@@ -105,7 +105,8 @@ final class DemoCommand implements Callable<Integer> {
                 + (settings.tokens().enabled() ? " (auth on: the page asks for your token)" : ""));
         System.out.println("gRPC: " + settings.host() + ":" + session.server().port()
                 + " (trainscope.v1.MetricsService, WeightsLab ExperimentService; reflection on). Run files: "
-                + runDirectory.toAbsolutePath() + ". Ctrl-C to quit.");
+                + runDirectory.toAbsolutePath() + " (quitting saves a checkpoint there; starting again on it resumes"
+                + " from the newest one, so pass a new --run-dir for a fresh run). Ctrl-C to quit.");
         session.awaitTrainingThread();
         return 0;
     }

@@ -2,14 +2,8 @@ package io.trainscope.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -22,19 +16,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DemoCommandIT {
 
-    private static final Pattern ADDRESS = Pattern.compile("Dashboard: (http://\\S+)");
-
     @Test
     void theDemoPrintsItsAddressAndABrowserSeesTheTrainingWithinFifteenSeconds() throws Exception {
-        String cache = System.getProperty("DJL_CACHE_DIR", System.getProperty("user.home") + "/.cache/trainscope/djl");
+        String runDir = PackagedDemo.freshRunDirectory("target/runs/demo-it").toString();
         long started = System.nanoTime();
-        Process demo = new ProcessBuilder("java", "-Xmx2g", "-DDJL_CACHE_DIR=" + cache, "-Djna.tmpdir=" + cache + "/jna",
-                "-Dai.djl.offline=true", "-jar", "target/trainscope.jar", "demo", "--host", "127.0.0.1", "--port", "0",
-                "--epochs", "1", "--run-dir", "target/runs/demo-it")
-                .redirectErrorStream(true).start();
+        Process demo = PackagedDemo.start("--epochs", "1", "--run-dir", runDir);
         ChromeDriver browser = null;
         try {
-            String url = awaitAddress(demo).get(15, TimeUnit.SECONDS);
+            String url = PackagedDemo.address(demo).get(15, TimeUnit.SECONDS);
             browser = Browser.open();
             browser.get(url);
             ChromeDriver page = browser;
@@ -56,27 +45,6 @@ class DemoCommandIT {
             demo.destroy();
             demo.waitFor(20, TimeUnit.SECONDS);
         }
-    }
-
-    private static CompletableFuture<String> awaitAddress(Process demo) {
-        CompletableFuture<String> address = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = ADDRESS.matcher(line);
-                    if (m.find()) {
-                        address.complete(m.group(1));
-                    }
-                }
-                address.completeExceptionally(new AssertionError("the demo ended without printing its address"));
-            } catch (Exception e) {
-                address.completeExceptionally(e);
-            }
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
-        return address;
     }
 
     private static long step(ChromeDriver page, String css, String attribute) {

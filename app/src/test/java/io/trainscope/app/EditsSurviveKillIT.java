@@ -9,19 +9,10 @@ import io.trainscope.proto.weightslab.DataEditsRequest;
 import io.trainscope.proto.weightslab.DataEditsResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.SampleEditType;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,24 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class EditsSurviveKillIT {
 
-    private static final Pattern ADDRESS = Pattern.compile("Dashboard: (http://\\S+)");
-
     @Test
     void editsAnsweredBeforeKillNineAreInTheRunDirectory() throws Exception {
-        Path runDir = Path.of("target/runs/kill-it");
-        if (Files.exists(runDir)) {
-            try (Stream<Path> files = Files.walk(runDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        String cache = System.getProperty("DJL_CACHE_DIR", System.getProperty("user.home") + "/.cache/trainscope/djl");
-        Process demo = new ProcessBuilder("java", "-Xmx2g", "-DDJL_CACHE_DIR=" + cache, "-Djna.tmpdir=" + cache + "/jna",
-                "-Dai.djl.offline=true", "-jar", "target/trainscope.jar", "demo", "--host", "127.0.0.1", "--port", "0",
-                "--epochs", "1", "--run-dir", runDir.toString())
-                .redirectErrorStream(true).start();
+        Path runDir = PackagedDemo.freshRunDirectory("target/runs/kill-it");
+        Process demo = PackagedDemo.start("--epochs", "1", "--run-dir", runDir.toString());
         ManagedChannel channel = null;
         try {
-            URI url = URI.create(awaitAddress(demo).get(60, TimeUnit.SECONDS));
+            URI url = URI.create(PackagedDemo.address(demo).get(60, TimeUnit.SECONDS));
             channel = NettyChannelBuilder.forAddress("127.0.0.1", url.getPort()).usePlaintext().build();
             var stub = ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
             DataEditsRequest.Builder discard = DataEditsRequest.newBuilder().setStatName("discarded").setBoolValue(true);
@@ -75,26 +55,5 @@ class EditsSurviveKillIT {
             assertThat(samples.views().query("check", "`tag:kept` == true", false).all()).isEqualTo(1000);
             assertThat(samples.discarded().contains("train", 999)).isTrue();
         }
-    }
-
-    private static CompletableFuture<String> awaitAddress(Process demo) {
-        CompletableFuture<String> address = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = ADDRESS.matcher(line);
-                    if (m.find()) {
-                        address.complete(m.group(1));
-                    }
-                }
-                address.completeExceptionally(new AssertionError("the demo ended without printing its address"));
-            } catch (Exception e) {
-                address.completeExceptionally(e);
-            }
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
-        return address;
     }
 }

@@ -51,7 +51,8 @@ class LoggerDataGrpcTest {
         var alice = client("alice");
         var bob = client("bob");
         List<LoggerDataPoint> aliceFirst = alice.getLatestLoggerData(incremental()).getPointsList();
-        Thread.sleep(300);
+        long firstEnd = session.experiment().step();
+        LiveRun.await("a few more steps", () -> session.experiment().step() > firstEnd + 3, 30);
         List<LoggerDataPoint> aliceSecond = alice.getLatestLoggerData(incremental()).getPointsList();
         List<LoggerDataPoint> bobFirst = bob.getLatestLoggerData(incremental()).getPointsList();
 
