@@ -58,7 +58,14 @@ const readEvaluationPoints = singleFlight(async () => {
     console.warn("trainscope: reading the evaluation points failed:", errorText(err));
   }
 });
-const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit.refresh());
+const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit.refresh(), (checkpoints) => {
+  if (charts.showLineage(checkpoints)) { // a restore or a restart: the curves' history and evaluations are another run's
+    curveHistory.forget();
+    readEvaluationPoints();
+  }
+});
+/** The last live step; a step not after it means a restore took the run back, onto a new branch. */
+let lastScalarStep = -1;
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
@@ -85,6 +92,8 @@ function dispatch(msg: MetricsResponse): void {
       header.showFrameAge(p.value.serverTimestampUs);
       break;
     case "scalarData":
+      if (Number(p.value.globalStep) <= lastScalarStep) runsPanel.refresh(); // the branch's checkpoints and fork
+      lastScalarStep = Number(p.value.globalStep);
       if (charts.add(p.value)) { // a change, perhaps by another client
         hyperParameters.refresh();
         audit.refresh();
@@ -160,6 +169,7 @@ void register().then(() => {
       curveHistory.forget();
       zoom.live();
       charts.reset();
+      lastScalarStep = -1;
       epochs.reset();
       noteForm.load();
       audit.refresh();
