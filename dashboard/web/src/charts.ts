@@ -3,10 +3,9 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { LoggerDataPoint } from "./gen/experiment_service_pb";
 import type { ScalarData } from "./gen/trainscope/v1/metrics_pb";
-import type { ListCheckpointsResponse } from "./gen/trainscope/v1/runs_pb";
 import type { StepRange } from "./history";
 import { evaluationPlugin, type EvaluationPoints } from "./eval-points";
-import { Lineage, lineagePlugin } from "./lineage";
+import { lineagePlugin, type Lineage } from "./lineage";
 import { ChangeMarkers, markerPlugin } from "./markers";
 import { notePlugin, type PointNotes } from "./notes";
 
@@ -55,7 +54,6 @@ export class Charts {
   private readonly accuracy: uPlot;
   private frameRequested = false;
   private readonly markers = new ChangeMarkers();
-  private readonly lineage = new Lineage();
   /** The zoomed steps, or null while the charts follow the live points. */
   private zoom: StepRange | null = null;
 
@@ -64,6 +62,7 @@ export class Charts {
     private readonly accuracyEl: HTMLElement,
     private readonly notes: PointNotes,
     gestures: ChartGestures,
+    private readonly lineage: Lineage,
     private readonly evaluations?: EvaluationPoints,
   ) {
     const plugins = [markerPlugin(this.markers), lineagePlugin(this.lineage)];
@@ -115,14 +114,12 @@ export class Charts {
     this.requestRedraw();
   }
 
-  /** Shows the current branch's checkpoints and fork (a ListCheckpoints reply); true when the current run changed. */
-  showLineage(reply: ListCheckpointsResponse): boolean {
-    const changed = this.lineage.update(reply);
+  /** Redraws the current branch's checkpoints and fork, and names them in data-checkpoints and data-branch-step. */
+  lineageChanged(): void {
     this.lossEl.dataset.checkpoints = String(this.lineage.checkpoints.length);
     this.lossEl.dataset.branchStep = this.lineage.fork ? String(this.lineage.fork.step) : "";
     redraw(this.loss);
     redraw(this.accuracy);
-    return changed;
   }
 
   /** Width of the plotting area in CSS pixels: about the points a zoomed curve can show. */

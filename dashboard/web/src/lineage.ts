@@ -21,20 +21,31 @@ const BRANCH_COLOR = "#c792ea";
 /** Cursor distance (CSS px) within which a mark's description becomes the chart's tooltip. */
 const HOVER_PX = 5;
 
+/** One run on the current branch's line of descent, and the last step of it that line goes through. */
+export interface Ancestor {
+  readonly hash: string;
+  /** Infinity for the current run itself. */
+  readonly upTo: number;
+}
+
 /** Replaced as a whole by each ListCheckpoints reply; empty until the first. */
 export class Lineage {
   runHash = "";
   checkpoints: readonly CheckpointMark[] = [];
   fork: Fork | null = null;
+  /** The current run first, then the run it branched from, and so on. */
+  ancestry: readonly Ancestor[] = [];
 
   /** True when the reply names another current run than the last one did. */
   update(reply: ListCheckpointsResponse): boolean {
     const current = reply.currentRunHash;
     const marks: CheckpointMark[] = [];
+    const ancestry: Ancestor[] = [];
     const seen = new Set<string>();
     let upTo = Infinity; // an ancestor's checkpoints count only up to where its descendant left it
     for (let hash = current; hash && !seen.has(hash);) {
       seen.add(hash);
+      ancestry.push({ hash, upTo });
       for (const c of reply.checkpoints) {
         if (c.runHash === hash && Number(c.step) <= upTo) marks.push({ step: Number(c.step), id: c.id });
       }
@@ -49,6 +60,7 @@ export class Lineage {
     const changed = current !== this.runHash;
     this.runHash = current;
     this.checkpoints = dedupeBySteps(marks);
+    this.ancestry = ancestry;
     this.fork = step === null ? null : { step, from: parent };
     return changed;
   }

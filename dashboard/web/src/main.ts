@@ -14,6 +14,7 @@ import { runFeed } from "./feed";
 import * as header from "./header";
 import { CurveHistory } from "./history";
 import { HyperParameterPanel } from "./hyperparams";
+import { Lineage } from "./lineage";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
 import { NoteForm } from "./note-form";
 import { PointNotes } from "./notes";
@@ -26,14 +27,15 @@ adoptUrlToken();
 const client = createMetricsClient();
 const experimentClient = createExperimentClient();
 const tiles = new Tiles(byId("tiles"));
-const curveHistory = new CurveHistory(experimentClient);
+const lineage = new Lineage();
+const curveHistory = new CurveHistory(experimentClient, lineage);
 const notes = new PointNotes();
 const evaluationPoints = new EvaluationPoints(experimentClient);
 const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"), notes, {
   select: (range) => void zoom.show(range),
   unzoom: () => zoom.live(),
   pick: (step) => noteForm.pick(step),
-}, evaluationPoints);
+}, lineage, evaluationPoints);
 const zoom = new CurveZoom(charts, curveHistory);
 const epochs = new EpochTable(byId<HTMLTableElement>("epochs"));
 const audit = new AuditLogPanel(client);
@@ -59,7 +61,9 @@ const readEvaluationPoints = singleFlight(async () => {
   }
 });
 const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit.refresh(), (checkpoints) => {
-  if (charts.showLineage(checkpoints)) { // a restore or a restart: the curves' history and evaluations are another run's
+  const runChanged = lineage.update(checkpoints);
+  charts.lineageChanged();
+  if (runChanged) { // a restore or a restart: the curves' history and evaluations are another run's
     curveHistory.forget();
     readEvaluationPoints();
   }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Checkpoint and branch marks on the loss curve, and the live curve after a restore, in headless Chromium over a real training. */
@@ -84,6 +86,32 @@ class CurveMarkersBrowserTest {
 
         browser.executeScript("document.getElementById('loss-chart').scrollIntoView({block: 'center'})");
         Browser.screenshot(browser, "curve-markers");
+    }
+
+    @Test
+    void zoomingOnABranchAcrossItsForkReadsTheParentsStepsUpToTheForkAndTheBranchsAfterIt() throws Exception {
+        RestoreCheckpointResponse restored = stub.withDeadlineAfter(60, TimeUnit.SECONDS).restoreCheckpoint(
+                RestoreCheckpointRequest.newBuilder().setExperimentHash(original + "@@step=20").build());
+        assertThat(restored.getSuccess()).as(restored.getMessage()).isTrue();
+        trainSteps(HyperParameters.newBuilder().setNbSteps(10));
+        LiveRun.await("10 steps on the branch, then paused",
+                () -> session.experiment().step() == 30 && session.experiment().gate().isPaused(), 120);
+        wait.until(d -> "30".equals(lossChart("data-last-step")) && "20".equals(lossChart("data-branch-step")));
+
+        browser.executeScript("document.getElementById('loss-chart').scrollIntoView({block: 'center'})");
+        WebElement over = browser.findElement(By.cssSelector("#loss-chart .u-over"));
+        int width = over.getSize().getWidth();
+        new Actions(browser).moveToElement(over, -width / 3, 0).clickAndHold()
+                .moveByOffset(width / 5, 0).moveByOffset(width / 5, 0).moveByOffset(width / 5, 0).release().perform();
+        wait.until(d -> !"live".equals(lossChart("data-zoom")));
+        String[] zoomed = lossChart("data-zoom").split("-");
+        long from = Long.parseLong(zoomed[0]);
+        long to = Long.parseLong(zoomed[1]);
+        assertThat(from).as("the drag starts before the fork").isLessThan(20);
+        assertThat(to).as("and ends after it").isGreaterThan(20);
+        assertThat(lossChart("data-points")).as("one point a step: the parent's after 20 are not read")
+                .isEqualTo(String.valueOf(Math.min(to, 30) - from + 1));
+        assertThat(lossChart("data-steps-increase")).isEqualTo("true");
     }
 
     private void trainSteps(HyperParameters.Builder hp) {
