@@ -5,6 +5,7 @@ import type { LoggerDataPoint } from "./gen/experiment_service_pb";
 import type { ScalarData } from "./gen/trainscope/v1/metrics_pb";
 import type { StepRange } from "./history";
 import { evaluationPlugin, type EvaluationPoints } from "./eval-points";
+import { lineagePlugin, type Lineage } from "./lineage";
 import { ChangeMarkers, markerPlugin } from "./markers";
 import { notePlugin, type PointNotes } from "./notes";
 
@@ -61,9 +62,10 @@ export class Charts {
     private readonly accuracyEl: HTMLElement,
     private readonly notes: PointNotes,
     gestures: ChartGestures,
+    private readonly lineage: Lineage,
     private readonly evaluations?: EvaluationPoints,
   ) {
-    const plugins = [markerPlugin(this.markers)];
+    const plugins = [markerPlugin(this.markers), lineagePlugin(this.lineage)];
     const lossPlugins = [...plugins, notePlugin(notes), evaluationPlugin(() => evaluations?.loss ?? [], false)];
     const accuracyPlugins = [...plugins, evaluationPlugin(() => evaluations?.accuracy ?? [], true)];
     this.loss = makePlot(lossEl, "loss", "#f28b54", (v) => formatLoss(v), lossPlugins, gestures);
@@ -78,14 +80,20 @@ export class Charts {
     });
     this.showMode("live");
     lossEl.dataset.notes = "";
+    lossEl.dataset.checkpoints = "0";
+    lossEl.dataset.branchStep = "";
   }
 
-  /** Adds one step's point; true when the learning rate or batch size changed (a marker was added). */
+  /**
+   * Adds one step's point; true when the learning rate or batch size changed (a marker was added).
+   * A step not after the last one means a restore took the run back: the points from it on were the
+   * parent's future, not this branch's past, and are dropped so the curve never runs back in time.
+   */
   add(s: ScalarData): boolean {
     const step = Number(s.globalStep);
+    const last = this.cols[0][this.cols[0].length - 1];
+    if (last !== undefined && step <= last) this.rewind(step);
     const [x, loss, lossEma, acc, accEma] = this.cols;
-    const n = x.length;
-    if (n > 0 && step <= x[n - 1]!) return false; // steps only grow within a run
     const changed = this.markers.observe(s);
     x.push(step);
     loss.push(s.loss);
@@ -104,6 +112,14 @@ export class Charts {
     this.accuracySmoother = new Smoother();
     this.markers.reset();
     this.requestRedraw();
+  }
+
+  /** Redraws the current branch's checkpoints and fork, and names them in data-checkpoints and data-branch-step. */
+  lineageChanged(): void {
+    this.lossEl.dataset.checkpoints = String(this.lineage.checkpoints.length);
+    this.lossEl.dataset.branchStep = this.lineage.fork ? String(this.lineage.fork.step) : "";
+    redraw(this.loss);
+    redraw(this.accuracy);
   }
 
   /** Width of the plotting area in CSS pixels: about the points a zoomed curve can show. */
@@ -153,6 +169,22 @@ export class Charts {
     redraw(this.accuracy);
   }
 
+  /** Keeps the points before `step` and smooths them again from the start, as the live feed would have. */
+  private rewind(step: number): void {
+    const keep = this.cols[0].findIndex((x) => x >= step);
+    if (keep < 0) return;
+    this.cols = this.cols.map((col) => col.slice(0, keep)) as Columns;
+    const [, loss, lossEma, acc, accEma] = this.cols;
+    this.lossSmoother = new Smoother();
+    this.accuracySmoother = new Smoother();
+    for (let i = 0; i < keep; i++) {
+      lossEma[i] = this.lossSmoother.next(loss[i]!);
+      accEma[i] = this.accuracySmoother.next(acc[i]!);
+    }
+    this.markers.rewind(step);
+    this.requestRedraw();
+  }
+
   private decimate(): void {
     const half = Math.floor(this.cols[0].length / 2);
     const keep = (_: number, i: number): boolean => i >= half || i % 2 === 0;
@@ -182,6 +214,8 @@ export class Charts {
   private showDrawn(steps: readonly number[]): void {
     this.lossEl.dataset.points = String(steps.length);
     this.lossEl.dataset.xRange = steps.length === 0 ? "" : `${steps[0]}-${steps[steps.length - 1]}`;
+    this.lossEl.dataset.lastStep = steps.length === 0 ? "" : String(steps[steps.length - 1]);
+    this.lossEl.dataset.stepsIncrease = String(steps.every((x, i) => i === 0 || x > steps[i - 1]!));
   }
 
   /** data-zoom: "live", or the zoomed steps "from-to" whose points are drawn (set once they are, not while read). */

@@ -1,5 +1,6 @@
 // The stored curves of this run over GetLatestLoggerData's full history, reduced by the server to about a chart's width.
 import type { LoggerDataPoint } from "./gen/experiment_service_pb";
+import type { Lineage } from "./lineage";
 import { clientIdHeaders, type ExperimentClient } from "./transport";
 
 export const LOSS = "train/loss";
@@ -25,7 +26,8 @@ const READ_TIMEOUT_MS = 15_000;
 export class CurveHistory {
   private hash: string | null = null;
 
-  constructor(private readonly client: ExperimentClient) {}
+  /** With a lineage, a branch's curves start with its ancestors' points up to each fork, as the live curves do. */
+  constructor(private readonly client: ExperimentClient, private readonly lineage?: Lineage) {}
 
   /** The run's hash (`last_hash`): the run directory may also hold the curves of earlier runs. */
   async runHash(signal?: AbortSignal): Promise<string> {
@@ -42,16 +44,18 @@ export class CurveHistory {
     this.hash = null;
   }
 
-  /** Each asked metric's points of this run, sorted by step. */
+  /** Each asked metric's points of this run (and of its ancestors before it branched), sorted by step. */
   async read(request: HistoryRead): Promise<Map<string, LoggerDataPoint[]>> {
     const hash = await this.runHash(request.signal);
+    const ancestry = this.lineage?.runHash === hash ? this.lineage.ancestry : [{ hash, upTo: Infinity }];
+    const upTo = new Map(ancestry.map((a) => [a.hash, a.upTo]));
     const range = request.range;
     const reply = await this.client.getLatestLoggerData(
       {
         requestFullHistory: true,
         maxPoints: request.maxPoints,
         metricNames: [...request.metrics],
-        experimentHashes: [hash],
+        experimentHashes: [...upTo.keys()],
         hasXRange: range !== undefined,
         xMin: BigInt(range?.from ?? 0),
         xMax: BigInt(range?.to ?? 0),
@@ -59,7 +63,10 @@ export class CurveHistory {
       { headers: clientIdHeaders(), timeoutMs: READ_TIMEOUT_MS, signal: request.signal },
     );
     const curves = new Map<string, LoggerDataPoint[]>(request.metrics.map((m) => [m, []]));
-    for (const point of reply.points) curves.get(point.metricName)?.push(point);
+    for (const point of reply.points) {
+      if (point.modelAge <= (upTo.get(point.experimentHash) ?? -Infinity)) curves.get(point.metricName)?.push(point);
+    }
+    if (upTo.size > 1) for (const points of curves.values()) points.sort((a, b) => a.modelAge - b.modelAge);
     return curves;
   }
 }

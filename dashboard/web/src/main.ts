@@ -14,6 +14,7 @@ import { runFeed } from "./feed";
 import * as header from "./header";
 import { CurveHistory } from "./history";
 import { HyperParameterPanel } from "./hyperparams";
+import { Lineage } from "./lineage";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
 import { NoteForm } from "./note-form";
 import { PointNotes } from "./notes";
@@ -26,14 +27,15 @@ adoptUrlToken();
 const client = createMetricsClient();
 const experimentClient = createExperimentClient();
 const tiles = new Tiles(byId("tiles"));
-const curveHistory = new CurveHistory(experimentClient);
+const lineage = new Lineage();
+const curveHistory = new CurveHistory(experimentClient, lineage);
 const notes = new PointNotes();
 const evaluationPoints = new EvaluationPoints(experimentClient);
 const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"), notes, {
   select: (range) => void zoom.show(range),
   unzoom: () => zoom.live(),
   pick: (step) => noteForm.pick(step),
-}, evaluationPoints);
+}, lineage, evaluationPoints);
 const zoom = new CurveZoom(charts, curveHistory);
 const epochs = new EpochTable(byId<HTMLTableElement>("epochs"));
 const audit = new AuditLogPanel(client);
@@ -58,7 +60,16 @@ const readEvaluationPoints = singleFlight(async () => {
     console.warn("trainscope: reading the evaluation points failed:", errorText(err));
   }
 });
-const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit.refresh());
+const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit.refresh(), (checkpoints) => {
+  const runChanged = lineage.update(checkpoints);
+  charts.lineageChanged();
+  if (runChanged) { // a restore or a restart: the curves' history and evaluations are another run's
+    curveHistory.forget();
+    readEvaluationPoints();
+  }
+});
+/** The last live step; a step not after it means a restore took the run back, onto a new branch. */
+let lastScalarStep = -1;
 
 function applyStatus(status: TrainingStatus): void {
   if (status === TrainingStatus.TRAINING_STATUS_UNSPECIFIED) return;
@@ -85,6 +96,8 @@ function dispatch(msg: MetricsResponse): void {
       header.showFrameAge(p.value.serverTimestampUs);
       break;
     case "scalarData":
+      if (Number(p.value.globalStep) <= lastScalarStep) runsPanel.refresh(); // the branch's checkpoints and fork
+      lastScalarStep = Number(p.value.globalStep);
       if (charts.add(p.value)) { // a change, perhaps by another client
         hyperParameters.refresh();
         audit.refresh();
@@ -160,6 +173,7 @@ void register().then(() => {
       curveHistory.forget();
       zoom.live();
       charts.reset();
+      lastScalarStep = -1;
       epochs.reset();
       noteForm.load();
       audit.refresh();

@@ -74,6 +74,18 @@ export class ChangeMarkers {
     this.pending = null;
   }
 
+  /**
+   * Forgets the changes from `step` on (a restore took the run back there). The values before the
+   * restore are no baseline for the branch: its first step sets them again without a marker.
+   */
+  rewind(step: number): void {
+    while (this.found.length > 0 && this.found[this.found.length - 1]!.step >= step) this.found.pop();
+    this.lastStep = step - 1;
+    this.learningRate = NaN;
+    this.batchSize = 0;
+    this.pending = null;
+  }
+
   private record(step: number, label: string): void {
     const last = this.found[this.found.length - 1];
     if (last?.step === step) this.found[this.found.length - 1] = { step, label: `${last.label}, ${label}` };

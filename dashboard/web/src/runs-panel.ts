@@ -1,6 +1,6 @@
 // Runs panel: the run's branches and their checkpoints; save, restore (full or weights only), rename and notes.
 import type { ExperimentRunInfo } from "./gen/experiment_service_pb";
-import type { CheckpointInfo } from "./gen/trainscope/v1/runs_pb";
+import type { CheckpointInfo, ListCheckpointsResponse } from "./gen/trainscope/v1/runs_pb";
 import { TrainingStatus } from "./gen/trainscope/v1/metrics_pb";
 import { byId, onEnter, setText, showMessage, singleFlight, type MessageKind } from "./dom";
 import { buildTree, renderRun, shortHash, shortId } from "./runs-tree";
@@ -45,11 +45,15 @@ export class RunsPanel {
   private stepTimer: number | undefined;
   private onScreen = false;
 
-  /** `wrote` runs after each reply to an action of this panel, refused or not (both are audited). */
+  /**
+   * `wrote` runs after each reply to an action of this panel, refused or not (both are audited);
+   * `listed` gets each ListCheckpoints reply, for the curves' checkpoint and branch marks.
+   */
   constructor(
     private readonly experiments: ExperimentClient,
     private readonly runClient: RunClient,
     private readonly wrote: () => void = () => {},
+    private readonly listed: (reply: ListCheckpointsResponse) => void = () => {},
   ) {
     this.save.addEventListener("click", () => void this.saveCheckpoint());
     this.restoreFull.addEventListener("click", () => void this.restore(false));
@@ -96,6 +100,7 @@ export class RunsPanel {
         this.runClient.listCheckpoints({}, { timeoutMs: READ_TIMEOUT_MS }),
       ]);
       this.render(runs.runs, checkpoints.checkpoints, checkpoints.parents);
+      this.listed(checkpoints);
       if (this.readFailureShown) this.show("", "ok");
       this.readFailureShown = false;
     } catch (err) {
