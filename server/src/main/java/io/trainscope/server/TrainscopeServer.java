@@ -72,7 +72,7 @@ public final class TrainscopeServer implements AutoCloseable {
                 .enableUnframedRequests(true)
                 .maxRequestMessageLength(settings.maxMessageBytes())
                 .maxResponseMessageLength(settings.maxMessageBytes());
-        for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment, data),
+        for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment, data, images),
                 new SampleServiceImpl(experiment.samples()), new RunServiceImpl(experiment),
                 ProtoReflectionServiceV1.newInstance())) {
             grpc.addService(service);

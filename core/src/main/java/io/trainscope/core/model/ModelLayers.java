@@ -11,4 +11,18 @@ public interface ModelLayers {
 
     /** The layers with neurons, in the model's order. */
     List<LayerInfo> layers();
+
+    /**
+     * A copy of the weights of layer {@code layerId} (an id from {@link #layers()}).
+     *
+     * @throws IllegalArgumentException if no layer has that id
+     */
+    LayerWeights weights(int layerId);
+
+    /**
+     * The output of layer {@code layerId} when the model, not training, reads {@code input}.
+     *
+     * @throws IllegalArgumentException if no layer has that id, or the model cannot read that input
+     */
+    LayerActivations activations(int layerId, ModelInput input);
 }

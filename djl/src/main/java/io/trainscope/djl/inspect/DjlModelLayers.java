@@ -1,21 +1,30 @@
 package io.trainscope.djl.inspect;
 
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.trainscope.core.model.LayerActivations;
 import io.trainscope.core.model.LayerInfo;
+import io.trainscope.core.model.LayerWeights;
+import io.trainscope.core.model.ModelInput;
 import io.trainscope.core.model.ModelLayers;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
 /**
  * The layers of a DJL sequential model that have neurons (linear and convolution layers), with
- * ids that are their positions among the model's children. Reads parameter shapes of the live
- * model: training thread only.
+ * ids that are their positions among the model's children. Reads the live model's parameters
+ * and runs it forward: training thread only.
  */
 public final class DjlModelLayers implements ModelLayers {
 
@@ -43,6 +52,53 @@ public final class DjlModelLayers implements ModelLayers {
             id++;
         }
         return layers;
+    }
+
+    @Override
+    public LayerWeights weights(int layerId) {
+        LayerInfo layer = layer(layerId);
+        NDArray weight = weight(model.getChildren().get(layerId).getValue());
+        return new LayerWeights(layer, weight.getShape().getShape(), weight.toFloatArray());
+    }
+
+    /**
+     * Runs {@code input} through the children up to {@code layerId}, one by one, in inference
+     * mode; the intermediate arrays live in a scope closed before returning, so nothing stays
+     * attached to the model's manager.
+     */
+    @Override
+    public LayerActivations activations(int layerId, ModelInput input) {
+        LayerInfo layer = layer(layerId);
+        long[] batched = new long[input.shape().length + 1];
+        batched[0] = 1;
+        System.arraycopy(input.shape(), 0, batched, 1, input.shape().length);
+        try (NDManager scope = weight(model.getChildren().get(layerId).getValue()).getManager().newSubManager()) {
+            ParameterStore parameters = new ParameterStore(scope, false);
+            NDList current = new NDList(scope.create(input.values(), new Shape(batched)));
+            for (int i = 0; i <= layerId; i++) {
+                current = model.getChildren().get(i).getValue().forward(parameters, current, false);
+            }
+            NDArray output = current.singletonOrThrow();
+            return new LayerActivations(layer, output.getShape().slice(1).getShape(), output.toFloatArray());
+        } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("The model cannot read an input of shape " + Arrays.toString(input.shape())
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private LayerInfo layer(int layerId) {
+        return layers().stream().filter(l -> l.id() == layerId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No layer with neurons has id " + layerId + "; the ids are "
+                        + layers().stream().map(LayerInfo::id).toList()));
+    }
+
+    private static NDArray weight(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getKey().equals("weight") && p.getValue().isInitialized()) {
+                return p.getValue().getArray();
+            }
+        }
+        throw new IllegalStateException("The block has no initialized weight");
     }
 
     private static Shape weightShape(Block block) {

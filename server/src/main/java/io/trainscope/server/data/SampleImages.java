@@ -2,6 +2,7 @@ package io.trainscope.server.data;
 
 import static java.util.Objects.requireNonNull;
 
+import io.trainscope.core.model.ModelInput;
 import io.trainscope.core.samples.SampleKey;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.server.image.PngEncoder;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +59,24 @@ public final class SampleImages implements AutoCloseable {
 
     public boolean has(String origin) {
         return splits.containsKey(origin);
+    }
+
+    /** How many images each split has, by split name (sorted). */
+    public Map<String, Integer> sizes() {
+        Map<String, Integer> sizes = new TreeMap<>();
+        splits.forEach((origin, data) -> sizes.put(origin, data.size()));
+        return sizes;
+    }
+
+    /** A sample's pixels as the model reads them (channels, height, width), or empty if it has no image. */
+    public Optional<ModelInput> input(SampleKey key) {
+        requireNonNull(key, "key");
+        ImageDataset data = splits.get(key.origin());
+        if (data == null || key.sampleId() < 0 || key.sampleId() >= data.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ModelInput(data.image((int) key.sampleId()),
+                new long[] {data.channels(), data.height(), data.width()}));
     }
 
     /** The label stored with the image (before any label noise was recorded separately). */

@@ -17,6 +17,8 @@ import io.trainscope.core.control.Steering;
 import io.trainscope.core.hparams.HyperParameterUpdate;
 import io.trainscope.core.model.ModelLayers;
 import io.trainscope.core.signals.SignalPointNotFoundException;
+import io.trainscope.proto.weightslab.ActivationRequest;
+import io.trainscope.proto.weightslab.ActivationResponse;
 import io.trainscope.proto.weightslab.BatchSampleRequest;
 import io.trainscope.proto.weightslab.BatchSampleResponse;
 import io.trainscope.proto.weightslab.CancelEvaluationRequest;
@@ -52,9 +54,12 @@ import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
 import io.trainscope.proto.weightslab.HyperParameters;
 import io.trainscope.proto.weightslab.PlotNoteOperation;
 import io.trainscope.proto.weightslab.TrainerCommand;
+import io.trainscope.proto.weightslab.WeightsRequest;
+import io.trainscope.proto.weightslab.WeightsResponse;
 import io.trainscope.server.auth.Callers;
 import io.trainscope.server.data.DataService;
 import io.trainscope.server.data.OffEventLoop;
+import io.trainscope.server.data.SampleImages;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,13 +94,15 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final DataService data;
     private final CheckpointRpcs checkpoints;
     private final EvaluationRpcs evaluations;
+    private final ModelRpcs modelRpcs;
 
-    public ExperimentServiceImpl(Experiment experiment, DataService data) {
+    public ExperimentServiceImpl(Experiment experiment, DataService data, SampleImages images) {
         this.experiment = experiment;
         this.loggerData = new LoggerData(experiment.signals());
         this.data = data;
         this.checkpoints = new CheckpointRpcs(experiment);
         this.evaluations = new EvaluationRpcs(experiment);
+        this.modelRpcs = new ModelRpcs(experiment, images);
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -175,6 +182,16 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     public void editDataSample(DataEditsRequest request, StreamObserver<DataEditsResponse> response) {
         String caller = Callers.current();
         OffEventLoop.answer(response, () -> data.editDataSample(request, caller));
+    }
+
+    @Override
+    public void getWeights(WeightsRequest request, StreamObserver<WeightsResponse> response) {
+        OffEventLoop.answer(response, () -> modelRpcs.weights(request));
+    }
+
+    @Override
+    public void getActivations(ActivationRequest request, StreamObserver<ActivationResponse> response) {
+        OffEventLoop.answer(response, () -> modelRpcs.activations(request));
     }
 
     @Override
