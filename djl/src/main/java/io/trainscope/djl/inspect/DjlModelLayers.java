@@ -88,7 +88,7 @@ public final class DjlModelLayers implements ModelLayers {
 
     private LayerInfo layer(int layerId) {
         return layers().stream().filter(l -> l.id() == layerId).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("No layer with neurons has id " + layerId + "; the ids are "
+                .orElseThrow(() -> new IllegalArgumentException("No layer with id " + layerId + "; the layer ids are "
                         + layers().stream().map(LayerInfo::id).toList()));
     }
 
