@@ -7,16 +7,13 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.core.Experiment;
-import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.eval.EvaluationQueue;
 import io.trainscope.core.control.Steering;
 import io.trainscope.core.hparams.HyperParameterUpdate;
 import io.trainscope.core.model.ModelLayers;
-import io.trainscope.core.signals.SignalPointNotFoundException;
 import io.trainscope.proto.weightslab.ActivationRequest;
 import io.trainscope.proto.weightslab.ActivationResponse;
 import io.trainscope.proto.weightslab.BatchSampleRequest;
@@ -52,7 +49,6 @@ import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
 import io.trainscope.proto.weightslab.HyperParameters;
-import io.trainscope.proto.weightslab.PlotNoteOperation;
 import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.proto.weightslab.WeightsRequest;
 import io.trainscope.proto.weightslab.WeightsResponse;
@@ -60,14 +56,8 @@ import io.trainscope.server.auth.Callers;
 import io.trainscope.server.data.DataService;
 import io.trainscope.server.data.OffEventLoop;
 import io.trainscope.server.data.SampleImages;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -95,12 +85,14 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final CheckpointRpcs checkpoints;
     private final EvaluationRpcs evaluations;
     private final ModelRpcs modelRpcs;
+    private final PointNotes notes;
 
     public ExperimentServiceImpl(Experiment experiment, DataService data, SampleImages images) {
         this.experiment = experiment;
         this.loggerData = new LoggerData(experiment.signals());
         this.data = data;
         this.checkpoints = new CheckpointRpcs(experiment);
+        this.notes = new PointNotes(experiment);
         this.evaluations = new EvaluationRpcs(experiment);
         this.modelRpcs = new ModelRpcs(experiment, images);
     }
@@ -245,7 +237,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             int step = request.getLoadCheckpointOperation().getCheckpointId();
             OffEventLoop.answer(response, () -> commandReply(checkpoints.load(step, caller)));
         } else if (request.hasPlotNoteOperation()) {
-            writeNote(request.getPlotNoteOperation(), caller, response);
+            respond(response, notes.write(request.getPlotNoteOperation(), caller));
         } else if (request.hasHyperParameterChange()) {
             changeHyperParameters(request.getHyperParameterChange().getHyperParameters(), caller, response);
         } else {
@@ -309,33 +301,11 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
                     ? "Failed to set hyperparameters: the training loop did not reach a step boundary in time"
                     : result.message();
             boolean success = error == null && result.success();
-            audit(hp, caller, (success ? "" : "refused: ") + message);
+            HyperParameterAudit.record(experiment.audit(), hp, caller, (success ? "" : "refused: ") + message);
             reply(response, success, message);
         }, blockingExecutor());
     }
 
-    /** Records each kind of action the change contained, before the reply goes out. */
-    private void audit(HyperParameters hp, String caller, String result) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (var field : hp.getAllFields().entrySet()) {
-            parameters.put(field.getKey().getName(), String.valueOf(field.getValue()));
-        }
-        List<String> actions = new ArrayList<>();
-        if (hp.hasIsTraining()) {
-            actions.add(hp.getIsTraining() ? "resume" : "pause");
-        }
-        if (hp.hasAuditorMode() || hp.hasEvaluationMode()) {
-            actions.add("mode_switch");
-        }
-        if (parameters.isEmpty() || !MODE_FIELDS.containsAll(parameters.keySet())) {
-            actions.add("hp_change"); // values, a step count, or an empty (refused) change
-        }
-        Instant now = Instant.now();
-        actions.forEach(action -> experiment.audit().record(new AuditEntry(now, action, parameters, caller, result)));
-    }
-
-    /** Fields that change the run's state rather than a value; audited as pause/resume/mode_switch. */
-    private static final Set<String> MODE_FIELDS = Set.of("is_training", "auditor_mode", "evaluation_mode");
 
     @Override
     public void triggerEvaluation(TriggerEvaluationRequest request, StreamObserver<TriggerEvaluationResponse> response) {
@@ -371,28 +341,9 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         return CommandResponse.newBuilder().setSuccess(answer.accepted()).setMessage(answer.message()).build();
     }
 
-    private void writeNote(PlotNoteOperation note, String caller, StreamObserver<CommandResponse> response) {
-        String target = note.getMetricName() + "@" + note.getExperimentHash() + ":" + note.getModelAge();
-        String result;
-        boolean success;
-        if (note.getMetricName().isBlank() || note.getExperimentHash().isBlank()) {
-            success = false;
-            result = "A note needs metric_name and experiment_hash; nothing was changed.";
-        } else {
-            try {
-                experiment.signals().setNote(note.getMetricName(), note.getExperimentHash(), note.getModelAge(),
-                        note.getNote().strip());
-                success = true;
-                result = (note.getNote().isBlank() ? "Cleared note for " : "Saved note for ") + note.getMetricName()
-                        + " @ step " + note.getModelAge();
-            } catch (SignalPointNotFoundException e) {
-                success = false;
-                result = "Signal point not found for note update: " + target;
-            }
-        }
-        experiment.audit().record(new AuditEntry(Instant.now(), "note_write",
-                Map.of("point", target, "note", note.getNote()), caller, (success ? "" : "refused: ") + result));
-        reply(response, success, result);
+    private static void respond(StreamObserver<CommandResponse> response, CommandResponse reply) {
+        response.onNext(reply);
+        response.onCompleted();
     }
 
     private static void reply(StreamObserver<CommandResponse> response, boolean success, String message) {
