@@ -15,7 +15,6 @@ import io.trainscope.proto.weightslab.GetMetaDataResponse;
 import io.trainscope.proto.weightslab.SampleRequestResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,7 +121,7 @@ final class DataRecords {
     /** A row with every value as text, as WeightsLab's metadata grid has it. */
     private static DataRecord asText(SampleRecord row) {
         DataRecord.Builder record = DataRecord.newBuilder().setSampleId(Long.toString(row.sampleId()));
-        record.addDataStats(gridText("origin", row.origin()));
+        record.addDataStats(text("origin", row.origin()));
         addIfPresent(record, "label", row.label());
         addIfPresent(record, "target", row.label());
         addIfPresent(record, "prediction", row.prediction());
@@ -130,9 +129,9 @@ final class DataRecords {
         addIfPresent(record, "loss", row.loss());
         addIfPresent(record, "encounters", row.encounters());
         addIfPresent(record, "last_step", row.lastStep());
-        record.addDataStats(gridText("discarded", row.discarded() ? "1" : "0"));
+        record.addDataStats(text("discarded", row.discarded() ? "1" : "0"));
         for (String tag : row.tags()) {
-            record.addDataStats(gridText("tag:" + tag, "1"));
+            record.addDataStats(text("tag:" + tag, "1"));
         }
         row.metadata().forEach((name, value) -> addIfPresent(record, name, value));
         return record.build();
@@ -146,7 +145,7 @@ final class DataRecords {
                 ? new java.math.BigDecimal(((Number) value).doubleValue()).setScale(7, java.math.RoundingMode.HALF_EVEN)
                         .stripTrailingZeros().toPlainString()
                 : String.valueOf(value);
-        record.addDataStats(gridText(name, text.length() > 512 ? text.substring(0, 512) : text));
+        record.addDataStats(text(name, text.length() > 512 ? text.substring(0, 512) : text));
     }
 
     BatchSampleResponse batchSamples(BatchSampleRequest request) {
@@ -191,18 +190,10 @@ final class DataRecords {
         return DataStat.newBuilder().setName(name).setType("string").addShape(1).setValueString(value).build();
     }
 
-    private static DataStat gridText(String name, String value) {
-        return text(name, value);
-    }
-
     private static void scalar(DataRecord.Builder record, String name, Number value) {
         if (value != null) {
             record.addDataStats(DataStat.newBuilder().setName(name).setType("scalar").addShape(1)
                     .addValue(value.floatValue()));
         }
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }
