@@ -42,11 +42,7 @@ class CheckpointGrpcTest {
         stub = ExperimentServiceGrpc.newBlockingStub(channel);
         LiveRun.await("model built", () -> session.experiment().checkpoints().attached(), 60);
         original = session.experiment().runHash();
-        CommandResponse every20 = change(HyperParameters.newBuilder().setCheckpontFrequency(20).setNbSteps(60));
-        assertThat(every20.getSuccess()).as(every20.getMessage()).isTrue();
-        LiveRun.await("60 steps", () -> session.experiment().step() == 60 && session.experiment().gate().isPaused(), 120);
-        LiveRun.await("checkpoint at 60 written", () -> session.experiment().checkpoints()
-                .find(original, java.util.Optional.of(60L)).isPresent(), 30);
+        LiveRun.trainWithCheckpoints(session, stub, 20, 60);
     }
 
     @AfterAll

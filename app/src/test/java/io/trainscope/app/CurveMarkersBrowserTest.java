@@ -14,7 +14,6 @@ import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,11 +46,7 @@ class CurveMarkersBrowserTest {
         wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
         wait.until(d -> "live".equals(lossChart("data-zoom")));
 
-        trainSteps(HyperParameters.newBuilder().setCheckpontFrequency(20).setNbSteps(40));
-        LiveRun.await("40 steps, then paused",
-                () -> session.experiment().step() == 40 && session.experiment().gate().isPaused(), 120);
-        LiveRun.await("checkpoint at 40 written",
-                () -> session.experiment().checkpoints().find(original, Optional.of(40L)).isPresent(), 30);
+        LiveRun.trainWithCheckpoints(session, stub, 20, 40);
     }
 
     @AfterEach

@@ -3,6 +3,11 @@ package io.trainscope.app;
 import io.trainscope.djl.data.DemoData;
 import io.trainscope.djl.data.GeneratedShapes;
 import io.trainscope.djl.train.TrainingOptions;
+import io.trainscope.proto.weightslab.CommandResponse;
+import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
+import io.trainscope.proto.weightslab.HyperParameterCommand;
+import io.trainscope.proto.weightslab.HyperParameters;
+import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
@@ -55,6 +60,26 @@ final class LiveRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Over gRPC: a checkpoint every {@code every} steps and {@code steps} more steps; returns once
+     * training has paused after them and the last checkpoint is on disk.
+     */
+    static void trainWithCheckpoints(TrainingSession session, ExperimentServiceGrpc.ExperimentServiceBlockingStub stub,
+            int every, int steps) throws InterruptedException {
+        long target = session.experiment().step() + steps;
+        String run = session.experiment().runHash();
+        CommandResponse reply = stub.withDeadlineAfter(60, TimeUnit.SECONDS).experimentCommand(TrainerCommand.newBuilder()
+                .setHyperParameterChange(HyperParameterCommand.newBuilder().setHyperParameters(
+                        HyperParameters.newBuilder().setCheckpontFrequency(every).setNbSteps(steps))).build());
+        if (!reply.getSuccess()) {
+            throw new AssertionError(reply.getMessage());
+        }
+        await(steps + " steps, then paused",
+                () -> session.experiment().step() == target && session.experiment().gate().isPaused(), 120);
+        await("checkpoint at " + target + " written",
+                () -> session.experiment().checkpoints().find(run, Optional.of(target)).isPresent(), 30);
     }
 
     static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {

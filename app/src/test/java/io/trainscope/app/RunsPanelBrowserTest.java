@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.control.RunStatus;
-import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
-import io.trainscope.proto.weightslab.HyperParameterCommand;
-import io.trainscope.proto.weightslab.HyperParameters;
-import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,14 +42,7 @@ class RunsPanelBrowserTest {
         wait.until(d -> !d.findElements(By.cssSelector("#runs-list .run-item[data-current='true']")).isEmpty());
         browser.executeScript("document.getElementById('runs-panel').scrollIntoView({block: 'end'})");
 
-        CommandResponse every20 = ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-                .experimentCommand(TrainerCommand.newBuilder().setHyperParameterChange(HyperParameterCommand.newBuilder()
-                        .setHyperParameters(HyperParameters.newBuilder().setCheckpontFrequency(20).setNbSteps(40))).build());
-        assertThat(every20.getSuccess()).as(every20.getMessage()).isTrue();
-        LiveRun.await("40 steps, then paused",
-                () -> session.experiment().step() == 40 && session.experiment().gate().isPaused(), 120);
-        LiveRun.await("checkpoint at 40 written",
-                () -> session.experiment().checkpoints().find(original, Optional.of(40L)).isPresent(), 30);
+        LiveRun.trainWithCheckpoints(session, ExperimentServiceGrpc.newBlockingStub(channel), 20, 40);
     }
 
     @AfterEach
