@@ -154,7 +154,7 @@ public final class TrainingGate {
     public boolean awaitStep(long step) {
         stepStartedNanos = 0;
         atStep = step;
-        runPending(atStep);
+        runPending(true);
         if (pauseAtStep >= 0 && atStep >= pauseAtStep && !stopRequested) {
             pauseAtStep = -1;
             paused = true;
@@ -163,7 +163,7 @@ public final class TrainingGate {
         }
         while (paused && !stopRequested) {
             waitForCommands();
-            runPending(atStep);
+            runPending(true);
         }
         if (!stopRequested) {
             stepStartedNanos = System.nanoTime();
@@ -180,11 +180,6 @@ public final class TrainingGate {
         pauseAtStep = -1;
     }
 
-    /** The step the loop stands at, as the training thread last told the gate. */
-    public long atStep() {
-        return atStep;
-    }
-
     /** How long the step now running has held the model, or 0 when the training thread is at the gate. */
     public long stepHeldNanos(long nowNanos) {
         long started = stepStartedNanos;
@@ -197,7 +192,8 @@ public final class TrainingGate {
      * {@link #awaitStep}, before any further step.
      */
     public void serveWithinStep(long step) {
-        runPending(step, false);
+        atStep = step;
+        runPending(false);
     }
 
     /**
@@ -206,11 +202,12 @@ public final class TrainingGate {
      */
     public void serveUntilClosed(long step) {
         stepStartedNanos = 0;
+        atStep = step;
         while (!closed) {
             waitForCommands();
-            runPending(step);
+            runPending(true);
         }
-        runPending(step);
+        runPending(true);
     }
 
     /** Ends the loop at its next boundary and stops serving; pending and later commands fail. */
@@ -250,12 +247,11 @@ public final class TrainingGate {
         }
     }
 
-    private void runPending(long step) {
-        runPending(step, true);
-    }
-
-    /** Runs queued commands in order; outside a step boundary, those that need one wait for it. */
-    private void runPending(long step, boolean atBoundary) {
+    /**
+     * Runs queued commands in order; outside a step boundary, those that need one wait for it.
+     * Each command sees the step as it is when it runs: an earlier one may have moved the loop.
+     */
+    private void runPending(boolean atBoundary) {
         while (true) {
             Pending<?> next = null;
             lock.lock();
@@ -275,7 +271,7 @@ public final class TrainingGate {
             if (next == null) {
                 return;
             }
-            next.runAt(step);
+            next.runAt(atStep);
         }
     }
 

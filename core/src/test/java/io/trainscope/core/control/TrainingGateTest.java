@@ -61,6 +61,23 @@ class TrainingGateTest {
     }
 
     @Test
+    void aCommandQueuedBehindARestoreSeesTheStepTheRestoreMovedTo() throws Exception {
+        TrainingGate paused = new TrainingGate(true);
+        CompletableFuture<Object> restore = paused.submitAtBoundary(step -> {
+            paused.movedTo(5);
+            return null;
+        });
+        CompletableFuture<Long> run = paused.runSteps(3);
+        Thread served = new Thread(() -> paused.awaitStep(300));
+        served.start();
+        restore.get(1, TimeUnit.SECONDS);
+        assertThat(run.get(1, TimeUnit.SECONDS)).as("runSteps starts where the restore left the loop").isEqualTo(5);
+        assertThat(paused.stepsLeft(5)).isEqualTo(3);
+        paused.close();
+        served.join(1000);
+    }
+
+    @Test
     void resumeContinuesFromThePausedStep() throws Exception {
         startLoop();
         long pausedAt = gate.pause().get(1, TimeUnit.SECONDS);
