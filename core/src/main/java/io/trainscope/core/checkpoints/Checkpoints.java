@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,8 @@ public final class Checkpoints implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** Every checkpoint on disk by id, read once when the run opens and kept up to date by the writer. */
+    private final Map<String, Checkpoint> index = new ConcurrentHashMap<>();
     private volatile TrainingState training;
     private volatile long lastHoldNanos;
     private volatile long lastRestoreNanos;
@@ -65,6 +68,14 @@ public final class Checkpoints implements AutoCloseable {
         this.files = new CheckpointFiles(requireNonNull(runDirectory, "runDirectory"));
         this.samples = requireNonNull(samples, "samples");
         this.owner = requireNonNull(owner, "owner");
+        for (Path file : files.all()) {
+            try {
+                Checkpoint checkpoint = files.read(file, false).checkpoint();
+                index.put(checkpoint.id(), checkpoint);
+            } catch (RuntimeException e) {
+                LOG.warn("Skipping unreadable checkpoint {}: {}", file, e.getMessage());
+            }
+        }
     }
 
     /** Called by the training loop once its model and optimizer exist. */
@@ -92,6 +103,7 @@ public final class Checkpoints implements AutoCloseable {
         lastHoldNanos = System.nanoTime() - start;
         return CompletableFuture.supplyAsync(() -> {
             files.write(checkpoint, snapshot.model());
+            index.put(checkpoint.id(), checkpoint);
             return checkpoint;
         }, writer);
     }
@@ -181,14 +193,7 @@ public final class Checkpoints implements AutoCloseable {
 
     /** Every checkpoint on disk, oldest step first within a run, runs by first checkpoint time. */
     public List<Checkpoint> list() {
-        List<Checkpoint> out = new ArrayList<>();
-        for (Path file : files.all()) {
-            try {
-                out.add(files.read(file, false).checkpoint());
-            } catch (RuntimeException e) {
-                LOG.warn("Skipping unreadable checkpoint {}: {}", file, e.getMessage());
-            }
-        }
+        List<Checkpoint> out = new ArrayList<>(index.values());
         out.sort(Comparator.comparing(Checkpoint::created).thenComparing(Checkpoint::step));
         return out;
     }
