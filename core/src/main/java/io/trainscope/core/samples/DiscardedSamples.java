@@ -43,10 +43,4 @@ public final class DiscardedSamples {
             byOrigin.put(origin, set);
         });
     }
-
-    /** How many samples of {@code origin} are discarded. */
-    public synchronized int count(String origin) {
-        BitSet ids = byOrigin.get(origin);
-        return ids == null ? 0 : ids.cardinality();
-    }
 }

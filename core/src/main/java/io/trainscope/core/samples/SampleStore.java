@@ -105,11 +105,6 @@ public final class SampleStore implements AutoCloseable {
         return space.origins();
     }
 
-    /** Samples in {@code origin} (0 when there is no such split). */
-    public int size(String origin) {
-        return space.size(origin);
-    }
-
     @Override
     public void close() {
         writer.close();

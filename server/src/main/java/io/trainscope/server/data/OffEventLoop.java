@@ -21,11 +21,15 @@ public final class OffEventLoop {
 
     private OffEventLoop() {}
 
-    public static <T> void answer(StreamObserver<T> response, Supplier<T> work) {
+    /** Armeria's blocking executor of the current call (the common pool outside a call). */
+    public static Executor executor() {
         ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
-        Executor executor = ctx != null ? ctx.blockingTaskExecutor() : ForkJoinPool.commonPool();
+        return ctx != null ? ctx.blockingTaskExecutor() : ForkJoinPool.commonPool();
+    }
+
+    public static <T> void answer(StreamObserver<T> response, Supplier<T> work) {
         io.grpc.Context grpcContext = io.grpc.Context.current();
-        executor.execute(grpcContext.wrap(() -> {
+        executor().execute(grpcContext.wrap(() -> {
             T reply;
             try {
                 reply = work.get();

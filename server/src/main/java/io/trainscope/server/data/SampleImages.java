@@ -79,15 +79,6 @@ public final class SampleImages implements AutoCloseable {
                 new long[] {data.channels(), data.height(), data.width()}));
     }
 
-    /** The label stored with the image (before any label noise was recorded separately). */
-    public Optional<Integer> label(SampleKey key) {
-        ImageDataset data = splits.get(key.origin());
-        if (data == null || key.sampleId() < 0 || key.sampleId() >= data.size()) {
-            return Optional.empty();
-        }
-        return Optional.of(data.labels()[(int) key.sampleId()]);
-    }
-
     /**
      * Thumbnails of {@code keys} in order, encoded on the pool ({@code Optional.empty()} where a
      * key has no image), sized by WeightsLab's codes: both positive fit that box; both 0 give

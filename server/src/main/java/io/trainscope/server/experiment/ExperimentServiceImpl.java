@@ -59,8 +59,6 @@ import io.trainscope.server.data.SampleImages;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -278,7 +276,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
                     }
                     response.onNext(reply.build());
                     response.onCompleted();
-                }, blockingExecutor());
+                }, OffEventLoop.executor());
     }
 
     private void changeHyperParameters(HyperParameters hp, String caller, StreamObserver<CommandResponse> response) {
@@ -303,7 +301,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             boolean success = error == null && result.success();
             HyperParameterAudit.record(experiment.audit(), hp, caller, (success ? "" : "refused: ") + message);
             reply(response, success, message);
-        }, blockingExecutor());
+        }, OffEventLoop.executor());
     }
 
 
@@ -349,10 +347,5 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private static void reply(StreamObserver<CommandResponse> response, boolean success, String message) {
         response.onNext(CommandResponse.newBuilder().setSuccess(success).setMessage(message).build());
         response.onCompleted();
-    }
-
-    private static Executor blockingExecutor() {
-        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
-        return ctx != null ? ctx.blockingTaskExecutor() : ForkJoinPool.commonPool();
     }
 }
