@@ -3,12 +3,14 @@ package io.trainscope.app;
 import io.trainscope.djl.data.DemoData;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.data.LabelNoise;
+import io.trainscope.djl.engine.TorchThreads;
 import io.trainscope.djl.train.TrainingOptions;
 import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +57,11 @@ final class DemoCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Path runDirectory;
 
+    @Option(names = "--torch-threads", paramLabel = "N",
+            description = "CPU threads PyTorch may use (default: all cores but one, which is left to the dashboard's"
+                    + " server; see docs/BENCHMARKS.md, overhead).")
+    Integer torchThreads;
+
     @Option(names = "--host", description = "Address to listen on (default: GRPC_BACKEND_HOST or 0.0.0.0).")
     String host;
 
@@ -75,8 +82,16 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--label-noise: " + e.getMessage() + " (e.g. 0.1)");
         }
+        int threads;
+        try {
+            threads = TorchThreads.apply(torchThreads == null ? OptionalInt.empty() : OptionalInt.of(torchThreads));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--torch-threads: " + e.getMessage());
+        }
         DemoData.Choice data = DemoData.choose(Optional.ofNullable(this.data));
         System.out.println(data.explanation());
+        System.out.println("PyTorch uses " + threads + " thread(s) of " + Runtime.getRuntime().availableProcessors()
+                + " cores (--torch-threads to change).");
         TrainingOptions options = TrainingOptions.epochs(epochs).withMaxFramesPerSecond(maxFps);
         ImageDataset train = data.train();
         Map<String, int[]> trainMetadata = Map.of();

@@ -1,5 +1,7 @@
 package io.trainscope.app;
 
+import io.trainscope.djl.engine.TorchThreads;
+import java.util.OptionalInt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -10,6 +12,7 @@ import picocli.CommandLine;
 public final class Main {
 
     public static void main(String[] args) {
+        TorchThreads.apply(OptionalInt.empty()); // before any command loads the engine; demo --torch-threads overrides
         int exit = new CommandLine(new Main()).execute(args);
         if (exit != 0) {
             System.exit(exit);

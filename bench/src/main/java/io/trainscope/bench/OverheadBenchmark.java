@@ -1,6 +1,7 @@
 package io.trainscope.bench;
 
 import io.trainscope.djl.data.DemoData;
+import io.trainscope.djl.engine.TorchThreads;
 import io.trainscope.djl.train.TrainingOptions;
 import io.trainscope.server.ServerSettings;
 import io.trainscope.server.TrainingSession;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,12 +34,17 @@ final class OverheadBenchmark implements Callable<Integer> {
     @Option(names = "--warmup-steps", defaultValue = "300", description = "Steps before measuring (default: ${DEFAULT-VALUE}).")
     int warmupSteps;
 
+    @Option(names = "--torch-threads", paramLabel = "N",
+            description = "CPU threads PyTorch may use (default: the demo's, all cores but one).")
+    Integer torchThreads;
+
     @Option(names = "--no-subscriber",
             description = "Measure the training loop's own observation work alone, with nobody subscribed.")
     boolean noSubscriber;
 
     @Override
     public Integer call() throws Exception {
+        int threads = TorchThreads.apply(torchThreads == null ? OptionalInt.empty() : OptionalInt.of(torchThreads));
         DemoData.Choice data = DemoData.choose(Optional.empty());
         try (TrainingSession session = TrainingSession.start(data.train(), data.test(),
                 TrainingOptions.epochs(100).withValidation(false), 64, 1e-3f, false, ServerSettings.loopback(), BenchRuns.directory());
@@ -81,7 +88,7 @@ final class OverheadBenchmark implements Callable<Integer> {
                     + " (interquartile range) | blocks |");
             System.out.println("|---|---|---|---|---|");
             System.out.printf("| %s, batch 64 | %.1f | %.1f | %.3f (%.3f–%.3f) | %d pairs × %d steps |%n",
-                    data.train().name() + (noSubscriber ? ", nobody subscribed" : ""), onMedian, offMedian, median(paired), sortedPairs[sortedPairs.length / 4],
+                    data.train().name() + ", " + threads + " PyTorch thread(s)" + (noSubscriber ? ", nobody subscribed" : ""), onMedian, offMedian, median(paired), sortedPairs[sortedPairs.length / 4],
                     sortedPairs[sortedPairs.length * 3 / 4], blocks, blockSteps);
             System.out.println();
             System.out.println("on blocks:  " + format(on));
