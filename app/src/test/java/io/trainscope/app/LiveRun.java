@@ -29,6 +29,9 @@ final class LiveRun {
      * One process trains one model at a time (PyTorch's gradient recording is process-wide):
      * a second session in a test that already trains must start {@code paused}.
      */
+    /** The batch size of {@link #shapes} runs. */
+    static final int BATCH_SIZE = 32;
+
     static TrainingSession shapes(AccessTokens tokens, boolean paused) {
         return shapes(tokens, paused, 20_000);
     }
@@ -41,7 +44,7 @@ final class LiveRun {
     /** As {@link #shapes(AccessTokens, boolean, int)} with {@code testSize} test images (long evaluations). */
     static TrainingSession shapes(AccessTokens tokens, boolean paused, int trainSize, int testSize) {
         return TrainingSession.start(GeneratedShapes.create("shapes/train", trainSize, 1),
-                GeneratedShapes.create("shapes/test", testSize, 2), TrainingOptions.epochs(20), 32, 1e-3f, paused,
+                GeneratedShapes.create("shapes/test", testSize, 2), TrainingOptions.epochs(20), BATCH_SIZE, 1e-3f, paused,
                 ServerSettings.loopback().withTokens(tokens), runDirectory());
     }
 

@@ -33,6 +33,7 @@ public final class SampleStore implements AutoCloseable {
     private final DiscardedSamples discarded = new DiscardedSamples();
     private final SampleViews views;
     private final SampleAnalysis analysis;
+    private final SampleSignals signals;
 
     private SampleStore(DuckDBConnection writerConnection, DuckDBConnection readerConnection) {
         this.writerConnection = writerConnection;
@@ -41,6 +42,7 @@ public final class SampleStore implements AutoCloseable {
         this.writer = new SampleWriter(writerConnection, space, discarded, () -> {});
         this.views = new SampleViews(readerConnection);
         this.analysis = new SampleAnalysis(views);
+        this.signals = new SampleSignals(views);
     }
 
     /**
@@ -94,6 +96,11 @@ public final class SampleStore implements AutoCloseable {
 
     public SampleViews views() {
         return views;
+    }
+
+    /** Per-sample losses by step: a step's samples, a sample's trajectory. */
+    public SampleSignals signals() {
+        return signals;
     }
 
     public SampleAnalysis analysis() {

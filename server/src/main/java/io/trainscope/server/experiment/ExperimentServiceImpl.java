@@ -34,6 +34,8 @@ import io.trainscope.proto.weightslab.DataSamplesResponse;
 import io.trainscope.proto.weightslab.DataSplitsResponse;
 import io.trainscope.proto.weightslab.Empty;
 import io.trainscope.proto.weightslab.GetMetaDataRequest;
+import io.trainscope.proto.weightslab.GetSignalTrajectoryRequest;
+import io.trainscope.proto.weightslab.GetSignalTrajectoryResponse;
 import io.trainscope.proto.weightslab.GetMetaDataResponse;
 import io.trainscope.proto.weightslab.HistogramRequest;
 import io.trainscope.proto.weightslab.HistogramResponse;
@@ -45,6 +47,8 @@ import io.trainscope.proto.weightslab.RestoreCheckpointRequest;
 import io.trainscope.proto.weightslab.RestoreCheckpointResponse;
 import io.trainscope.proto.weightslab.SetExperimentRunNotesRequest;
 import io.trainscope.proto.weightslab.SetExperimentRunNotesResponse;
+import io.trainscope.proto.weightslab.StepSamplesRequest;
+import io.trainscope.proto.weightslab.StepSamplesResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
@@ -55,6 +59,7 @@ import io.trainscope.proto.weightslab.WeightsResponse;
 import io.trainscope.server.auth.Callers;
 import io.trainscope.server.data.DataService;
 import io.trainscope.server.data.OffEventLoop;
+import io.trainscope.server.data.SampleSignalRpcs;
 import io.trainscope.server.data.SampleImages;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -84,6 +89,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final EvaluationRpcs evaluations;
     private final ModelRpcs modelRpcs;
     private final PointNotes notes;
+    private final SampleSignalRpcs sampleSignals;
 
     public ExperimentServiceImpl(Experiment experiment, DataService data, SampleImages images) {
         this.experiment = experiment;
@@ -93,6 +99,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         this.notes = new PointNotes(experiment);
         this.evaluations = new EvaluationRpcs(experiment);
         this.modelRpcs = new ModelRpcs(experiment, images);
+        this.sampleSignals = new SampleSignalRpcs(experiment.samples());
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -160,6 +167,17 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
         boolean byRowOrder = ctx != null && "rows".equalsIgnoreCase(ctx.request().headers().get(ROW_ORDER_BINS_HEADER));
         OffEventLoop.answer(response, () -> data.getHistogram(client, request, byRowOrder));
+    }
+
+    @Override
+    public void getStepSamples(StepSamplesRequest request, StreamObserver<StepSamplesResponse> response) {
+        OffEventLoop.answer(response, () -> sampleSignals.stepSamples(request));
+    }
+
+    @Override
+    public void getSignalTrajectory(GetSignalTrajectoryRequest request,
+            StreamObserver<GetSignalTrajectoryResponse> response) {
+        OffEventLoop.answer(response, () -> sampleSignals.trajectories(request));
     }
 
     @Override
