@@ -48,6 +48,12 @@ export class DataPanel {
     this.histogram.refresh();
   }
 
+  /** Applies {@code query} as if typed into the query box, and brings the grid into view. */
+  show(query: string): void {
+    void this.query.type(query);
+    byId("data-query").scrollIntoView({ block: "start" });
+  }
+
   /** After an edit (or on Refresh): the same view, its counts and values read again. */
   private async reread(): Promise<void> {
     const counts = await this.query.readCounts();

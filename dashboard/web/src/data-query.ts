@@ -43,6 +43,12 @@ export class DataQuery {
     return this.last;
   }
 
+  /** Puts {@code query} in the query box and runs it. */
+  type(query: string): Promise<boolean> {
+    this.input.value = query;
+    return this.apply(query);
+  }
+
   /** Runs a direct query (filter and/or `sortby`) on the view; true when the server applied it. */
   async apply(query: string): Promise<boolean> {
     const reply = await this.send(query, false, query ? `Applying ${query}…` : "Reading the view…");

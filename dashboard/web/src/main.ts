@@ -17,6 +17,7 @@ import { HyperParameterPanel } from "./hyperparams";
 import { Lineage } from "./lineage";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
 import { NoteForm } from "./note-form";
+import { StepSamples } from "./step-samples";
 import { PointNotes } from "./notes";
 import { RunsPanel } from "./runs-panel";
 import { Tiles } from "./tiles";
@@ -34,7 +35,10 @@ const evaluationPoints = new EvaluationPoints(experimentClient);
 const charts = new Charts(byId("loss-chart"), byId("accuracy-chart"), notes, {
   select: (range) => void zoom.show(range),
   unzoom: () => zoom.live(),
-  pick: (step) => noteForm.pick(step),
+  pick: (step) => {
+    noteForm.pick(step);
+    void stepSamples.show(step);
+  },
 }, lineage, evaluationPoints);
 const zoom = new CurveZoom(charts, curveHistory);
 const epochs = new EpochTable(byId<HTMLTableElement>("epochs"));
@@ -46,6 +50,7 @@ const noteForm = new NoteForm(experimentClient, curveHistory, notes, {
 const controls = new Controls(client, () => audit.refresh());
 const hyperParameters = new HyperParameterPanel(experimentClient, () => audit.refresh());
 const dataPanel = new DataPanel(experimentClient, createSampleClient());
+const stepSamples = new StepSamples(experimentClient, (query) => dataPanel.show(query));
 const evaluationPanel = new EvaluationPanel(experimentClient, {
   done: () => readEvaluationPoints(), // the data panel's Refresh shows the evaluated samples' new loss and prediction
   wrote: () => audit.refresh(),

@@ -133,6 +133,31 @@ class CurvesBrowserTest {
         Browser.screenshot(browser, "curves-notes-audit");
     }
 
+    @Test
+    void aClickedPointShowsTheSamplesItsStepDrewHighestLossFirstAndOpensThemInTheDataGrid() throws Exception {
+        browser.findElement(By.id("pause")).click();
+        wait.until(d -> text("#status").equals("PAUSED"));
+        session.experiment().samples().flush().join();
+
+        new Actions(browser).moveToElement(chart().findElement(By.cssSelector(".u-over"))).click().perform();
+        wait.until(d -> !browser.findElements(By.cssSelector("#step-samples-tiles .step-sample img[src^='blob:']")).isEmpty());
+        String step = browser.findElement(By.id("step-samples")).getAttribute("data-step");
+        assertThat(step).isEqualTo(browser.findElement(By.id("note-step")).getAttribute("value"));
+        assertThat(text("#step-samples-title")).isEqualTo("Step " + step + ": " + LiveRun.BATCH_SIZE
+                + " samples, highest loss first");
+        List<WebElement> tiles = browser.findElements(By.cssSelector("#step-samples-tiles .step-sample"));
+        assertThat(tiles).hasSize(12);
+        double[] losses = tiles.stream().mapToDouble(t -> Double.parseDouble(t.getText().replaceAll(".*loss ", ""))).toArray();
+        double[] sorted = Arrays.stream(losses).boxed().sorted((a, b) -> Double.compare(b, a)).mapToDouble(Double::doubleValue).toArray();
+        assertThat(losses).containsExactly(sorted);
+
+        browser.findElement(By.id("step-samples-open")).click();
+        wait.until(d -> String.valueOf(LiveRun.BATCH_SIZE).equals(d.findElement(By.id("data-counts")).getAttribute("data-all")));
+        assertThat(browser.findElement(By.id("data-query")).getAttribute("value"))
+                .startsWith("origin == 'train' and sample_id in [").endsWith("] sortby loss desc");
+        Browser.screenshot(browser, "curves-step-samples");
+    }
+
     private WebElement chart() {
         return browser.findElement(By.id("loss-chart"));
     }
