@@ -66,7 +66,9 @@ class RunDirectoryRestartTest {
             first.experiment().samples().edit(new SampleEdit.SetTag(List.of(new SampleKey("train", 4)), "kept", true)).join();
         } // closing saves a checkpoint at the step it stopped
         try (TrainingSession second = start(run, true)) {
-            LiveRun.await("resumed", () -> second.experiment().step() == stepsBefore, 60);
+            // the loop sets the step while resuming and the status just after: wait for both
+            LiveRun.await("resumed and paused", () -> second.experiment().step() == stepsBefore
+                    && second.experiment().status() == io.trainscope.core.control.RunStatus.PAUSED, 60);
             assertThat(second.experiment().runHash()).isEqualTo(runHash);
             assertThat(second.experiment().samples().discarded().contains("train", 3)).isTrue();
             assertThat(second.experiment().samples().views().find(new SampleKey("train", 4)).orElseThrow().tags())

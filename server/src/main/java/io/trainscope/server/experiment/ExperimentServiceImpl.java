@@ -54,6 +54,8 @@ import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
 import io.trainscope.proto.weightslab.HyperParameters;
 import io.trainscope.proto.weightslab.TrainerCommand;
+import io.trainscope.proto.weightslab.WeightsOperationRequest;
+import io.trainscope.proto.weightslab.WeightsOperationResponse;
 import io.trainscope.proto.weightslab.WeightsRequest;
 import io.trainscope.proto.weightslab.WeightsResponse;
 import io.trainscope.server.auth.Callers;
@@ -90,6 +92,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final ModelRpcs modelRpcs;
     private final PointNotes notes;
     private final SampleSignalRpcs sampleSignals;
+    private final WeightOperations weightOperations;
 
     public ExperimentServiceImpl(Experiment experiment, DataService data, SampleImages images) {
         this.experiment = experiment;
@@ -100,6 +103,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         this.evaluations = new EvaluationRpcs(experiment);
         this.modelRpcs = new ModelRpcs(experiment, images);
         this.sampleSignals = new SampleSignalRpcs(experiment.samples());
+        this.weightOperations = new WeightOperations(experiment);
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -198,6 +202,12 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     }
 
     @Override
+    public void manipulateWeights(WeightsOperationRequest request, StreamObserver<WeightsOperationResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> weightOperations.manipulate(request, caller));
+    }
+
+    @Override
     public void getActivations(ActivationRequest request, StreamObserver<ActivationResponse> response) {
         OffEventLoop.answer(response, () -> modelRpcs.activations(request));
     }
@@ -282,7 +292,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             return;
         }
         // The model belongs to the training thread: read it there, between two steps.
-        experiment.gate().submit(step -> model.get().layers())
+        experiment.gate().submit(step -> LayerMessages.read(model.get()))
                 .orTimeout(STEP_BOUNDARY_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .whenCompleteAsync((layers, error) -> {
                     if (error != null) {
