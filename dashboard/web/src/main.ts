@@ -16,6 +16,7 @@ import { CurveHistory } from "./history";
 import { HyperParameterPanel } from "./hyperparams";
 import { Lineage } from "./lineage";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
+import { ModelPanel } from "./model-panel";
 import { NoteForm } from "./note-form";
 import { PointNotes } from "./notes";
 import { RunsPanel } from "./runs-panel";
@@ -46,6 +47,7 @@ const noteForm = new NoteForm(experimentClient, curveHistory, notes, {
 const controls = new Controls(client, () => audit.refresh());
 const hyperParameters = new HyperParameterPanel(experimentClient, () => audit.refresh());
 const dataPanel = new DataPanel(experimentClient, createSampleClient());
+const modelPanel = new ModelPanel(experimentClient, () => audit.refresh());
 const evaluationPanel = new EvaluationPanel(experimentClient, {
   done: () => readEvaluationPoints(), // the data panel's Refresh shows the evaluated samples' new loss and prediction
   wrote: () => audit.refresh(),
@@ -77,6 +79,7 @@ function applyStatus(status: TrainingStatus): void {
   controls.setStatus(status);
   hyperParameters.setStatus(status);
   runsPanel.setStatus(status);
+  modelPanel.setStatus(status);
 }
 
 function applyConfig(config: TrainingConfig): void {
@@ -91,6 +94,7 @@ function dispatch(msg: MetricsResponse): void {
     case "batchData":
       setBatchClassNames(p.value.classNames);
       tiles.show(p.value);
+      modelPanel.offerLiveSample(p.value.sampleIds[0]);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
       header.showFrameAge(p.value.serverTimestampUs);
@@ -104,6 +108,7 @@ function dispatch(msg: MetricsResponse): void {
       }
       hyperParameters.showStep(Number(p.value.globalStep));
       runsPanel.stepped();
+      modelPanel.stepped();
       controls.showCurrent(p.value.learningRate, p.value.batchSize);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
@@ -181,6 +186,7 @@ void register().then(() => {
       void evaluationPanel.load();
       readEvaluationPoints();
       runsPanel.refresh();
+      modelPanel.reset();
     },
   });
 });
