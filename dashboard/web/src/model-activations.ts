@@ -60,6 +60,7 @@ export class ActivationMaps {
     this.origin.replaceChildren(...splits.map((name) => new Option(name, name)));
     this.origin.value = splits.includes(chosen) ? chosen : splits.includes("train") ? "train" : (splits[0] ?? "");
     if (this.sampleInput.value === "") this.useLiveSample();
+    await this.read(); // the layer may have been picked before the sample was known
   }
 
   private useLiveSample(): void {

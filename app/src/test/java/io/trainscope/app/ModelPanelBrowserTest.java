@@ -113,7 +113,7 @@ class ModelPanelBrowserTest {
     }
 
     @Test
-    void activationMapsOfASampleAreOneSmallCanvasPerChannel() {
+    void activationMapsOfASampleAreOneSmallCanvasPerChannel() throws Exception {
         showActivations("train", "5");
         wait.until(d -> "ready".equals(attribute("#model-activations", "data-state"))
                 && "5".equals(attribute("#model-activations", "data-sample"))
@@ -128,6 +128,8 @@ class ModelPanelBrowserTest {
                 + ".map(c => new Set(Array.from({length: 196}, (_, i) => c.getContext('2d').getImageData(i % 14, (i / 14) | 0, 1, 1)"
                 + ".data.slice(0, 3).join())).size)");
         assertThat(colors).as("distinct colors per map").anySatisfy(n -> assertThat(n).isGreaterThan(10));
+        browser.executeScript("document.getElementById('model-panel').scrollIntoView({block: 'start'})");
+        Browser.screenshot(browser, "model-activations");
     }
 
     @Test
@@ -154,9 +156,9 @@ class ModelPanelBrowserTest {
     void aNeuronFrozenByClickingIsShownFrozenAndItsWeightsStayWhileAnotherNeuronsTrain() throws Exception {
         clickHeatmapRow(7);
         wait.until(d -> "7".equals(attribute("#model-heatmap", "data-selected")));
-        assertThat(text("#model-freeze")).isEqualTo("Freeze");
         click("#model-freeze");
         wait.until(d -> !"pending".equals(attribute("#model-message", "data-kind")));
+        Browser.screenshot(browser, "model-freeze");
         assertThat(attribute("#model-message", "data-kind")).as(text("#model-message")).isEqualTo("ok");
 
         wait.until(d -> "true".equals(attribute(".neuron-chip[data-neuron='7']", "data-frozen")));
