@@ -133,7 +133,7 @@ class ModelPanelBrowserTest {
     }
 
     @Test
-    void theLastLayersActivationsAreOneBarPerClassNamedByClass() {
+    void theLastLayersActivationsAreOneBarPerClassNamedByClass() throws Exception {
         click("#model-layer-rows tr[data-layer='9']");
         showActivations("test", "0");
         wait.until(d -> "ready".equals(attribute("#model-activations", "data-state"))
@@ -142,6 +142,8 @@ class ModelPanelBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#model-activations .model-bar-names span")))
                 .extracting(WebElement::getText).containsExactlyElementsOf(GeneratedShapes.CLASS_NAMES);
         assertThat(browser.findElements(By.cssSelector("#model-activations .model-bar-names .winner"))).hasSize(1);
+        browser.executeScript("document.getElementById('model-panel').scrollIntoView({block: 'start'})");
+        Browser.screenshot(browser, "model-last-layer");
     }
 
     @Test
