@@ -16,22 +16,37 @@ import io.trainscope.core.model.LayerInfo;
 import io.trainscope.core.model.LayerWeights;
 import io.trainscope.core.model.ModelInput;
 import io.trainscope.core.model.ModelLayers;
+import io.trainscope.core.model.NeuronOperation;
+import io.trainscope.core.model.NeuronStats;
+import io.trainscope.djl.surgery.ModelSurgery;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 /**
  * The layers of a DJL sequential model that have neurons (linear and convolution layers), with
  * ids that are their positions among the model's children. Reads the live model's parameters
- * and runs it forward: training thread only.
+ * and runs it forward, and operates on its neurons through the training's {@link ModelSurgery}:
+ * training thread only.
  */
 public final class DjlModelLayers implements ModelLayers {
 
     private final Block model;
+    private final Optional<ModelSurgery> surgery;
 
+    /** A model to look at only (no training owns it): its neurons cannot be operated on. */
     public DjlModelLayers(Block model) {
+        this(model, Optional.empty());
+    }
+
+    /** The model a training owns, operated on through {@code surgery}. */
+    public DjlModelLayers(Block model, Optional<ModelSurgery> surgery) {
         this.model = model;
+        this.surgery = surgery;
     }
 
     @Override
@@ -84,6 +99,19 @@ public final class DjlModelLayers implements ModelLayers {
             throw new IllegalArgumentException("The model cannot read an input of shape " + Arrays.toString(input.shape())
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<NeuronStats> neurons(int layerId) {
+        LayerInfo layer = layer(layerId);
+        return surgery.map(s -> s.neurons(layer)).orElseGet(() -> IntStream.range(0, layer.neurons())
+                .mapToObj(n -> new NeuronStats(n, 0, OptionalDouble.empty(), 1f)).toList());
+    }
+
+    @Override
+    public void apply(NeuronOperation operation) {
+        surgery.orElseThrow(() -> new IllegalStateException("This model is not being trained: its neurons cannot be operated on"))
+                .apply(operation, layers());
     }
 
     private LayerInfo layer(int layerId) {

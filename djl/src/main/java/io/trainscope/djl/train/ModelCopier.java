@@ -6,12 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.trainscope.core.checkpoints.ModelState;
 import io.trainscope.core.checkpoints.Tensor;
-import java.lang.reflect.Field;
+import io.trainscope.djl.surgery.AdamState;
+import io.trainscope.djl.surgery.ModelSurgery;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,23 +18,21 @@ import java.util.Map;
 
 /**
  * Copies a DJL model's parameters and its Adam optimizer's state out to a {@link ModelState}
- * and back, on the training thread. DJL has no API for the optimizer's state, so its private
- * maps are read and replaced by reflection; they are keyed by parameter ids, which change when
- * a model is built again, so the copy is keyed by parameter name.
+ * and back, on the training thread. Adam's state is keyed by parameter ids, which change when
+ * a model is built again (or a layer is resized), so the copy is keyed by parameter name. A copy
+ * taken at other layer sizes (before or after neurons were added or removed) resizes the layers
+ * back to its own sizes when it is put back.
  */
 final class ModelCopier {
 
-    private static final Field MEANS = field(Adam.class, "means");
-    private static final Field VARIANCES = field(Adam.class, "variances");
-    private static final Field UPDATE_COUNTS = field(Optimizer.class, "updateCounts");
-    private static final Field NUM_UPDATE = field(Optimizer.class, "numUpdate");
-
     private final Block block;
-    private final Adam adam;
+    private final AdamState adam;
+    private final ModelSurgery surgery;
 
-    ModelCopier(Block block, Adam adam) {
+    ModelCopier(Block block, AdamState adam, ModelSurgery surgery) {
         this.block = block;
         this.adam = adam;
+        this.surgery = surgery;
     }
 
     ModelState capture() {
@@ -43,9 +40,9 @@ final class ModelCopier {
         Map<String, Tensor> means = new LinkedHashMap<>();
         Map<String, Tensor> variances = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        Map<String, Map<Device, NDArray>> adamMeans = moments(MEANS);
-        Map<String, Map<Device, NDArray>> adamVariances = moments(VARIANCES);
-        Map<String, Integer> updateCounts = updateCounts();
+        Map<String, Map<Device, NDArray>> adamMeans = adam.means();
+        Map<String, Map<Device, NDArray>> adamVariances = adam.variances();
+        Map<String, Integer> updateCounts = adam.updateCounts();
         for (Pair<String, Parameter> entry : block.getParameters()) {
             String name = entry.getKey();
             Parameter parameter = entry.getValue();
@@ -57,11 +54,16 @@ final class ModelCopier {
                 counts.put(name, count);
             }
         }
-        return new ModelState(parameters, means, variances, counts, getInt(NUM_UPDATE));
+        return new ModelState(parameters, means, variances, counts, adam.updates());
     }
 
     /** Writes the parameters in place; with {@code withOptimizer}, replaces Adam's state too. */
     void restore(ModelState state, boolean withOptimizer) {
+        Map<String, long[]> shapes = new HashMap<>();
+        state.parameters().forEach((name, tensor) -> shapes.put(name, tensor.shape()));
+        if (parameterNames().equals(state.parameters().keySet())) {
+            surgery.resizeTo(shapes);
+        }
         Map<String, Parameter> byName = new HashMap<>();
         for (Pair<String, Parameter> entry : block.getParameters()) {
             byName.put(entry.getKey(), entry.getValue());
@@ -80,19 +82,25 @@ final class ModelCopier {
         for (Map.Entry<String, Tensor> entry : state.parameters().entrySet()) {
             byName.get(entry.getKey()).getArray().set(FloatBuffer.wrap(entry.getValue().values()));
         }
-        if (!withOptimizer) {
-            return;
+        if (withOptimizer) {
+            replaceMoments(adam.means(), state.firstMoments(), byName);
+            replaceMoments(adam.variances(), state.secondMoments(), byName);
+            Map<String, Integer> counts = adam.updateCounts();
+            counts.clear();
+            state.updateCounts().forEach((name, count) -> counts.put(byName.get(name).getId(), count));
+            adam.setUpdates(state.updates());
         }
-        replaceMoments(MEANS, state.firstMoments(), byName);
-        replaceMoments(VARIANCES, state.secondMoments(), byName);
-        Map<String, Integer> counts = updateCounts();
-        counts.clear();
-        state.updateCounts().forEach((name, count) -> counts.put(byName.get(name).getId(), count));
-        setInt(NUM_UPDATE, state.updates());
+        surgery.afterRestore();
     }
 
-    private void replaceMoments(Field field, Map<String, Tensor> saved, Map<String, Parameter> byName) {
-        Map<String, Map<Device, NDArray>> moments = moments(field);
+    private java.util.Set<String> parameterNames() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        block.getParameters().forEach(p -> names.add(p.getKey()));
+        return names;
+    }
+
+    private static void replaceMoments(Map<String, Map<Device, NDArray>> moments, Map<String, Tensor> saved,
+            Map<String, Parameter> byName) {
         moments.values().forEach(perDevice -> perDevice.values().forEach(NDArray::close));
         moments.clear();
         for (Map.Entry<String, Tensor> entry : saved.entrySet()) {
@@ -114,50 +122,5 @@ final class ModelCopier {
 
     private static Tensor copy(NDArray array) {
         return new Tensor(array.getShape().getShape(), array.toFloatArray());
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Map<Device, NDArray>> moments(Field field) {
-        try {
-            return (Map<String, Map<Device, NDArray>>) field.get(adam);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read Adam." + field.getName(), e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Integer> updateCounts() {
-        try {
-            return (Map<String, Integer>) UPDATE_COUNTS.get(adam);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read Optimizer.updateCounts", e);
-        }
-    }
-
-    private int getInt(Field field) {
-        try {
-            return field.getInt(adam);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read Optimizer." + field.getName(), e);
-        }
-    }
-
-    private void setInt(Field field, int value) {
-        try {
-            field.setInt(adam, value);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot write Optimizer." + field.getName(), e);
-        }
-    }
-
-    private static Field field(Class<?> type, String name) {
-        try {
-            Field field = type.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError("DJL's " + type.getSimpleName() + " has no field " + name
-                    + ": checkpoints need DJL 0.34's optimizer layout");
-        }
     }
 }

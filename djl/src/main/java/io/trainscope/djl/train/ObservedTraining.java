@@ -28,12 +28,15 @@ import io.trainscope.core.samples.DiscardedSamples;
 import io.trainscope.core.samples.EpochSampler;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.inspect.DjlModelLayers;
+import io.trainscope.djl.surgery.AdamState;
+import io.trainscope.djl.surgery.ModelSurgery;
 import io.trainscope.core.signals.SignalFlag;
 import io.trainscope.core.signals.SignalPoint;
 import io.trainscope.core.signals.SignalStore;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -72,6 +75,8 @@ public final class ObservedTraining implements Runnable {
     private long step;
     private EpochTally tally;
     private long lastCheckpointStep = -1;
+    /** Neuron operations and statistics; set once the model is built. Training thread only. */
+    private ModelSurgery surgery;
 
     public ObservedTraining(Experiment experiment, Block block, ImageDataset train, ImageDataset test, TrainingOptions options) {
         this.experiment = requireNonNull(experiment, "experiment");
@@ -101,8 +106,10 @@ public final class ObservedTraining implements Runnable {
                     .optDevices(new Device[] {Device.cpu()});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
-                experiment.attachModel(new DjlModelLayers(block));
-                experiment.checkpoints().attach(new LoopState(new ModelCopier(block, adam)));
+                AdamState adamState = new AdamState(adam);
+                surgery = new ModelSurgery(block, adamState, trainer);
+                experiment.attachModel(new DjlModelLayers(block, Optional.of(surgery)));
+                experiment.checkpoints().attach(new LoopState(new ModelCopier(block, adamState, surgery)));
                 experiment.evaluations().attach(new DjlBatchEvaluator(trainer, Map.of(TRAIN, train, TEST, test)), Set.of(TRAIN));
                 step = trainEpochs(trainer);
                 experiment.gate().serveUntilClosed(step);
@@ -233,7 +240,9 @@ public final class ObservedTraining implements Runnable {
                     perSample = perSampleLoss(logits, y);
                     collector.backward(perSample.mean());
                 }
+                surgery.beforeUpdate();
                 trainer.step();
+                surgery.afterStep(x, step + 1);
             }
             if (observing) {
                 losses = perSample.toFloatArray();

@@ -50,6 +50,8 @@ import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataResponse;
 import io.trainscope.proto.weightslab.HyperParameters;
 import io.trainscope.proto.weightslab.TrainerCommand;
+import io.trainscope.proto.weightslab.WeightsOperationRequest;
+import io.trainscope.proto.weightslab.WeightsOperationResponse;
 import io.trainscope.proto.weightslab.WeightsRequest;
 import io.trainscope.proto.weightslab.WeightsResponse;
 import io.trainscope.server.auth.Callers;
@@ -84,6 +86,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final EvaluationRpcs evaluations;
     private final ModelRpcs modelRpcs;
     private final PointNotes notes;
+    private final WeightOperations weightOperations;
 
     public ExperimentServiceImpl(Experiment experiment, DataService data, SampleImages images) {
         this.experiment = experiment;
@@ -93,6 +96,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         this.notes = new PointNotes(experiment);
         this.evaluations = new EvaluationRpcs(experiment);
         this.modelRpcs = new ModelRpcs(experiment, images);
+        this.weightOperations = new WeightOperations(experiment);
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -180,6 +184,12 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     }
 
     @Override
+    public void manipulateWeights(WeightsOperationRequest request, StreamObserver<WeightsOperationResponse> response) {
+        String caller = Callers.current();
+        OffEventLoop.answer(response, () -> weightOperations.manipulate(request, caller));
+    }
+
+    @Override
     public void getActivations(ActivationRequest request, StreamObserver<ActivationResponse> response) {
         OffEventLoop.answer(response, () -> modelRpcs.activations(request));
     }
@@ -264,7 +274,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             return;
         }
         // The model belongs to the training thread: read it there, between two steps.
-        experiment.gate().submit(step -> model.get().layers())
+        experiment.gate().submit(step -> LayerMessages.read(model.get()))
                 .orTimeout(STEP_BOUNDARY_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .whenCompleteAsync((layers, error) -> {
                     if (error != null) {
