@@ -39,7 +39,7 @@ export class NeuronActions {
     const none = selected.length === 0;
     this.freeze.disabled = this.reinit.disabled = this.prune.disabled = this.busy || !layer || none;
     this.add.disabled = this.busy || !layer;
-    this.freeze.textContent = !layer?.frozen ? "Freeze / unfreeze"
+    this.freeze.textContent = !layer?.stats ? "Freeze / unfreeze"
       : !none && selected.every((n) => isFrozen(layer, n)) ? "Unfreeze" : "Freeze";
     const names = selected.length <= 8 ? selected.join(", ") : `${selected.slice(0, 8).join(", ")}, …`;
     this.selectedLabel.textContent = none ? "click a neuron (row) to select it; Ctrl/Shift adds more"
@@ -54,8 +54,8 @@ export class NeuronActions {
     const layer = this.host.layer();
     if (!layer) return;
     const selected = [...this.host.selected()].sort((a, b) => a - b);
-    const unfreeze = layer.frozen !== null && selected.every((n) => isFrozen(layer, n));
-    const targets = layer.frozen === null || unfreeze ? selected : selected.filter((n) => !isFrozen(layer, n));
+    const unfreeze = layer.stats !== null && selected.every((n) => isFrozen(layer, n));
+    const targets = layer.stats === null || unfreeze ? selected : selected.filter((n) => !isFrozen(layer, n));
     await this.send(unfreeze ? "Unfreezing" : "Freezing", layer, WeightOperationType.FREEZE, targets, 0);
   }
 

@@ -1,6 +1,16 @@
 // The model's layers from get_interactive_layers, their neurons' frozen state, and the layer table.
 import type { LayerRepresentation } from "./gen/experiment_service_pb";
 
+/** What the server tells of one neuron. */
+export interface NeuronInfo {
+  /** Its learning rate is 0: training leaves its weights as they are. */
+  readonly frozen: boolean;
+  /** Training samples seen since it was created or last reinitialized. */
+  readonly age: number | undefined;
+  /** The fraction of measured training samples in which its output was positive. */
+  readonly triggerRate: number | undefined;
+}
+
 /** One layer with neurons, as the panel uses it. */
 export interface Layer {
   readonly id: number;
@@ -10,8 +20,8 @@ export interface Layer {
   readonly incoming: number;
   readonly kernel: number | undefined;
   readonly stride: number | undefined;
-  /** Neuron -> frozen (its learning rate is 0); null when the server sends no per-neuron statistics. */
-  readonly frozen: ReadonlyMap<number, boolean> | null;
+  /** Neuron -> what the server tells of it; null when it sends no per-neuron statistics. */
+  readonly stats: ReadonlyMap<number, NeuronInfo> | null;
 }
 
 export function toLayers(reps: readonly LayerRepresentation[]): Layer[] {
@@ -25,22 +35,32 @@ export function toLayers(reps: readonly LayerRepresentation[]): Layer[] {
       incoming: r.incomingNeuronsCount ?? 0,
       kernel: r.kernelSize,
       stride: r.stride,
-      frozen: stats.length === 0 ? null
-        : new Map(stats.map((s) => [s.neuronId?.neuronId ?? -1, s.learningRate === 0])),
+      stats: stats.length === 0 ? null : new Map(stats.map((s) => [s.neuronId?.neuronId ?? -1,
+        { frozen: s.learningRate === 0, age: s.neuronAge, triggerRate: s.trainTriggerRate }])),
     };
   });
 }
 
 /** True if the neuron is known to be frozen. */
 export function isFrozen(layer: Layer | undefined, neuron: number): boolean {
-  return layer?.frozen?.get(neuron) === true;
+  return layer?.stats?.get(neuron)?.frozen === true;
+}
+
+/** "frozen · age 12,800 samples · positive in 43 % of them", or what is known of it. */
+export function describeNeuron(layer: Layer, neuron: number): string {
+  const info = layer.stats?.get(neuron);
+  if (!info) return "state not reported";
+  const parts = [info.frozen ? "frozen" : "trainable"];
+  if (info.age !== undefined) parts.push(`age ${info.age.toLocaleString()} samples`);
+  if (info.triggerRate !== undefined) parts.push(`positive in ${(info.triggerRate * 100).toFixed(0)} %`);
+  return parts.join(" · ");
 }
 
 /** "3 / 32", or "–" when the server does not say. */
 function frozenCount(layer: Layer): string {
-  if (!layer.frozen) return "–";
+  if (!layer.stats) return "–";
   let frozen = 0;
-  for (const f of layer.frozen.values()) if (f) frozen++;
+  for (const info of layer.stats.values()) if (info.frozen) frozen++;
   return `${frozen} / ${layer.neurons}`;
 }
 

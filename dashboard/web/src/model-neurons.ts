@@ -1,5 +1,5 @@
 // The chosen layer's neurons as chips: each shows its state (frozen or trainable) and takes part in the selection.
-import { isFrozen, type Layer } from "./model-layers";
+import { describeNeuron, isFrozen, type Layer } from "./model-layers";
 
 /** Beyond this many neurons the chips would drown the panel; the heatmap rows still select. */
 const MAX_CHIPS = 512;
@@ -36,11 +36,12 @@ export function renderNeurons(box: HTMLElement, layer: Layer | null, selected: R
 export function markNeurons(box: HTMLElement, layer: Layer | null, selected: ReadonlySet<number>): void {
   for (const chip of box.querySelectorAll<HTMLElement>(".neuron-chip")) {
     const n = Number(chip.dataset.neuron);
-    const frozen = layer?.frozen ? String(isFrozen(layer, n)) : "unknown";
-    chip.dataset.frozen = frozen;
+    chip.dataset.frozen = layer?.stats ? String(isFrozen(layer, n)) : "unknown";
+    // A neuron never positive in the measured samples passes nothing on through the ReLU: a pruning candidate.
+    chip.classList.toggle("silent", layer?.stats?.get(n)?.triggerRate === 0);
     chip.classList.toggle("selected", selected.has(n));
     chip.setAttribute("aria-pressed", String(selected.has(n)));
-    chip.title = `neuron ${n}: ${frozen === "true" ? "frozen" : frozen === "false" ? "trainable" : "state not reported"}`;
+    chip.title = layer ? `neuron ${n}: ${describeNeuron(layer, n)}` : "";
   }
   box.dataset.layer = layer ? String(layer.id) : "";
 }

@@ -6,7 +6,7 @@ import { ActivationMaps } from "./model-activations";
 import { drawLegend, extentOf, rangeOf, rangeText, short } from "./model-colors";
 import { drawHeatmap, drawNeuron, neuronAt, type HeatmapLayout, type LayerWeights } from "./model-heatmap";
 import { drawHistogram } from "./model-histogram";
-import { isFrozen, layersKey, markLayer, renderLayers, toLayers, type Layer } from "./model-layers";
+import { describeNeuron, isFrozen, layersKey, markLayer, renderLayers, toLayers, type Layer } from "./model-layers";
 import { markNeurons, renderNeurons } from "./model-neurons";
 import { failureReason, type ExperimentClient } from "./transport";
 
@@ -259,10 +259,10 @@ export class ModelPanel {
     const own = w.values.slice(n * size, (n + 1) * size);
     const { min, max } = rangeOf(own);
     const norm = Math.sqrt(own.reduce((sum, v) => sum + v * v, 0));
-    const state = layer.frozen ? (isFrozen(layer, n) ? "frozen" : "trainable") : "state not reported";
-    setText(this.neuronTitle, `neuron ${n} · ${state} · ${size} weights · min ${short(min)} · max ${short(max)} · ‖w‖ ${short(norm)}`);
+    setText(this.neuronTitle, `neuron ${n} · ${describeNeuron(layer, n)} · ${size} weights · min ${short(min)}`
+      + ` · max ${short(max)} · ‖w‖ ${short(norm)}`);
     this.neuronBox.dataset.neuron = String(n);
-    this.neuronBox.dataset.frozen = layer.frozen ? String(isFrozen(layer, n)) : "unknown";
+    this.neuronBox.dataset.frozen = layer.stats ? String(isFrozen(layer, n)) : "unknown";
   }
 
   /** After a neuron operation: its effect (or nothing, if refused) shows in the layer list, weights and activations. */

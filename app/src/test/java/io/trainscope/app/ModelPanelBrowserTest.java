@@ -73,7 +73,7 @@ class ModelPanelBrowserTest {
 
     @Test
     void theLayerListNamesEveryLayerWithItsShape() {
-        List<String> rows = browser.findElements(By.cssSelector("#model-layer-rows tr")).stream().map(WebElement::getText).toList();
+        List<String> rows = texts("#model-layer-rows tr");
         assertThat(rows).hasSize(4);
         assertThat(rows.get(0)).startsWith("0").contains("Conv2d 1 16 3×3");
         assertThat(rows.get(1)).startsWith("3").contains("Conv2d 16 32 3×3");
@@ -118,16 +118,15 @@ class ModelPanelBrowserTest {
         wait.until(d -> "ready".equals(attribute("#model-activations", "data-state"))
                 && "5".equals(attribute("#model-activations", "data-sample"))
                 && "3".equals(attribute("#model-activations", "data-layer")));
-        List<WebElement> maps = browser.findElements(By.cssSelector("#model-activations .model-map canvas"));
-        assertThat(maps).hasSize(32).allSatisfy(map -> {
-            assertThat(map.getAttribute("width")).isEqualTo("14");
-            assertThat(map.getAttribute("height")).isEqualTo("14");
-        });
+        // Read in one script: the maps are drawn anew whenever the live refresh reads the activations again.
         @SuppressWarnings("unchecked")
-        List<Long> colors = (List<Long>) browser.executeScript("return [...document.querySelectorAll('#model-activations canvas')]"
-                + ".map(c => new Set(Array.from({length: 196}, (_, i) => c.getContext('2d').getImageData(i % 14, (i / 14) | 0, 1, 1)"
-                + ".data.slice(0, 3).join())).size)");
-        assertThat(colors).as("distinct colors per map").anySatisfy(n -> assertThat(n).isGreaterThan(10));
+        List<List<Long>> maps = (List<List<Long>>) browser.executeScript("return [...document.querySelectorAll("
+                + "'#model-activations .model-map canvas')].map(c => { const d = c.getContext('2d')"
+                + ".getImageData(0, 0, c.width, c.height).data; const colors = new Set();"
+                + " for (let i = 0; i < d.length; i += 4) colors.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);"
+                + " return [c.width, c.height, colors.size]; })");
+        assertThat(maps).hasSize(32).allSatisfy(map -> assertThat(map.subList(0, 2)).containsExactly(14L, 14L));
+        assertThat(maps).as("distinct colors per map").anySatisfy(map -> assertThat(map.get(2)).isGreaterThan(10));
         browser.executeScript("document.getElementById('model-panel').scrollIntoView({block: 'start'})");
         Browser.screenshot(browser, "model-activations");
     }
@@ -139,9 +138,8 @@ class ModelPanelBrowserTest {
         wait.until(d -> "ready".equals(attribute("#model-activations", "data-state"))
                 && "9".equals(attribute("#model-activations", "data-layer")));
         assertThat(attribute("#model-activations", "data-kind")).isEqualTo("bars");
-        assertThat(browser.findElements(By.cssSelector("#model-activations .model-bar-names span")))
-                .extracting(WebElement::getText).containsExactlyElementsOf(GeneratedShapes.CLASS_NAMES);
-        assertThat(browser.findElements(By.cssSelector("#model-activations .model-bar-names .winner"))).hasSize(1);
+        assertThat(texts("#model-activations .model-bar-names span")).containsExactlyElementsOf(GeneratedShapes.CLASS_NAMES);
+        assertThat(texts("#model-activations .model-bar-names .winner")).hasSize(1);
         browser.executeScript("document.getElementById('model-panel').scrollIntoView({block: 'start'})");
         Browser.screenshot(browser, "model-last-layer");
     }
@@ -157,7 +155,7 @@ class ModelPanelBrowserTest {
     @Test
     void aNeuronFrozenByClickingIsShownFrozenAndItsWeightsStayWhileAnotherNeuronsTrain() throws Exception {
         clickHeatmapRow(7);
-        wait.until(d -> "7".equals(attribute("#model-heatmap", "data-selected")));
+        wait.until(d -> "7".equals(attribute("#model-heatmap", "data-selected")) && text("#model-freeze").equals("Freeze"));
         click("#model-freeze");
         wait.until(d -> !"pending".equals(attribute("#model-message", "data-kind")));
         Browser.screenshot(browser, "model-freeze");
@@ -176,6 +174,21 @@ class ModelPanelBrowserTest {
         LiveRun.await("ten more steps", () -> session.experiment().step() >= step + 10, 120);
         assertThat(weights(3, 7)).as("the frozen neuron's weights").isEqualTo(frozenBefore);
         assertThat(weights(3, 8)).as("a trainable neuron's weights").isNotEqualTo(otherBefore);
+    }
+
+    @Test
+    void unfreezeClickedOnAFrozenNeuronMakesItTrainableAgain() {
+        click(".neuron-chip[data-neuron='20']");
+        wait.until(d -> "20".equals(attribute("#model-heatmap", "data-selected")) && text("#model-freeze").equals("Freeze"));
+        click("#model-freeze");
+        wait.until(d -> "true".equals(attribute(".neuron-chip[data-neuron='20']", "data-frozen")));
+        assertThat(text("#model-freeze")).isEqualTo("Unfreeze");
+
+        click("#model-freeze");
+        wait.until(d -> "false".equals(attribute(".neuron-chip[data-neuron='20']", "data-frozen")));
+        assertThat(attribute("#model-message", "data-kind")).as(text("#model-message")).isEqualTo("ok");
+        assertThat(text("#model-freeze")).isEqualTo("Freeze");
+        assertThat(text("#model-neuron-title")).startsWith("neuron 20 · trainable · ");
     }
 
     private static List<Float> weights(int layer, int neuron) {
@@ -233,6 +246,13 @@ class ModelPanelBrowserTest {
     private static String attribute(String css, String name) {
         List<WebElement> found = browser.findElements(By.cssSelector(css));
         return found.isEmpty() ? null : found.get(0).getAttribute(name);
+    }
+
+    /** The text of every element {@code css} finds, read at once (rows, maps and names are drawn anew as reads come in). */
+    @SuppressWarnings("unchecked")
+    private static List<String> texts(String css) {
+        return (List<String>) browser.executeScript("return [...document.querySelectorAll(arguments[0])].map(e => e.cells"
+                + " ? [...e.cells].map(c => c.textContent.trim()).join(' ') : e.textContent.trim())", css);
     }
 
     private static String text(String css) {
