@@ -176,10 +176,15 @@ export class ModelPanel {
   }
 
   private pickLayer(id: number): void {
+    if (id === this.layerId && this.weights?.layerId === id) return; // already shown; Refresh reads it again
     this.layerId = id;
     this.selected.clear();
     this.focus = null;
     this.weights = null;
+    this.layout = null;
+    this.heatmap.width = this.heatmap.height = 0; // until its weights arrive, nothing of another layer is shown
+    delete this.heatmap.dataset.layer;
+    setText(this.title, `Layer ${id} · reading its weights…`);
     markLayer(this.layerRows, id);
     renderNeurons(this.neurons, this.layer(), this.selected, (n, additive) => this.pick(n, additive));
     this.actions.sync();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -189,6 +190,44 @@ class ModelPanelBrowserTest {
         assertThat(attribute("#model-message", "data-kind")).as(text("#model-message")).isEqualTo("ok");
         assertThat(text("#model-freeze")).isEqualTo("Freeze");
         assertThat(text("#model-neuron-title")).startsWith("neuron 20 · trainable · ");
+    }
+
+    @Test
+    void pruningAndAddingNeuronsRedrawTheLayerAndTheInputsOfTheNextOne() {
+        click("#model-layer-rows tr[data-layer='7']");
+        wait.until(d -> "7".equals(attribute("#model-heatmap", "data-layer")) && "7".equals(attribute("#model-neurons", "data-layer")));
+        click(".neuron-chip[data-neuron='126']");
+        new Actions(browser).keyDown(Keys.CONTROL).click(browser.findElement(By.cssSelector(".neuron-chip[data-neuron='127']")))
+                .keyUp(Keys.CONTROL).perform();
+        wait.until(d -> text("#model-selected").equals("2 selected: 126, 127"));
+
+        click("#model-prune");
+        wait.until(d -> "126".equals(attribute("#model-heatmap", "data-rows")));
+        assertThat(text("#model-message")).startsWith("Removed neurons 126, 127 of layer 7; took effect at step ");
+        assertThat(texts("#model-layer-rows tr").subList(2, 4)).satisfiesExactly(
+                linear -> assertThat(linear).startsWith("7").contains("Linear 1568 126"),
+                output -> assertThat(output).startsWith("9").contains("Linear 126 " + GeneratedShapes.CLASS_NAMES.size()));
+        assertThat(browser.findElements(By.cssSelector(".neuron-chip"))).hasSize(126);
+        assertThat(text("#model-selected")).as("indices moved: nothing stays selected").startsWith("click a neuron");
+
+        WebElement count = browser.findElement(By.id("model-add-count"));
+        count.clear();
+        count.sendKeys("2");
+        click("#model-add");
+        wait.until(d -> "128".equals(attribute("#model-heatmap", "data-rows")));
+        assertThat(text("#model-message")).startsWith("Added 2 neurons to layer 7; took effect at step ");
+        assertThat(texts("#model-layer-rows tr").get(3)).contains("Linear 128 " + GeneratedShapes.CLASS_NAMES.size());
+        assertThat(session.experiment().model()).isPresent();
+    }
+
+    @Test
+    void anOperationTheServerRefusesShowsItsReasonAndChangesNothing() {
+        click("#model-layer-rows tr[data-layer='9']");
+        wait.until(d -> "9".equals(attribute("#model-heatmap", "data-layer")));
+        click("#model-add");
+        wait.until(d -> "error".equals(attribute("#model-message", "data-kind")));
+        assertThat(text("#model-message")).contains("output layer");
+        assertThat(attribute("#model-heatmap", "data-rows")).isEqualTo(String.valueOf(GeneratedShapes.CLASS_NAMES.size()));
     }
 
     private static List<Float> weights(int layer, int neuron) {
