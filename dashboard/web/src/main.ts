@@ -68,6 +68,7 @@ const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit
   if (runChanged) { // a restore or a restart: the curves' history and evaluations are another run's
     curveHistory.forget();
     readEvaluationPoints();
+    modelPanel.reset(); // and the weights are the checkpoint's
   }
 });
 /** The last live step; a step not after it means a restore took the run back, onto a new branch. */

@@ -101,16 +101,18 @@ export class ModelPanel {
     }, wait);
   }
 
-  /** A restore or a restart changes the weights without a step going forward: read them again. */
+  /** A restore (which pauses) changes the weights without a step going forward: read them again. */
   setStatus(status: TrainingStatus): void {
     if (status === this.status) return;
     this.status = status;
-    if (this.details.open) this.readLayers();
+    this.reset();
   }
 
   /** A restart of the server: everything shown may belong to another model. */
   reset(): void {
-    if (this.details.open) this.readLayers();
+    if (!this.details.open) return;
+    this.readLayers();
+    this.refreshLayer();
   }
 
   private visible(): boolean {
