@@ -16,6 +16,7 @@ import { CurveHistory } from "./history";
 import { HyperParameterPanel } from "./hyperparams";
 import { Lineage } from "./lineage";
 import { setBatchClassNames, setConfigClassNames } from "./labels";
+import { ModelPanel } from "./model-panel";
 import { NoteForm } from "./note-form";
 import { StepSamples } from "./step-samples";
 import { PointNotes } from "./notes";
@@ -51,6 +52,7 @@ const controls = new Controls(client, () => audit.refresh());
 const hyperParameters = new HyperParameterPanel(experimentClient, () => audit.refresh());
 const dataPanel = new DataPanel(experimentClient, createSampleClient());
 const stepSamples = new StepSamples(experimentClient, (query) => dataPanel.show(query));
+const modelPanel = new ModelPanel(experimentClient, () => audit.refresh());
 const evaluationPanel = new EvaluationPanel(experimentClient, {
   done: () => readEvaluationPoints(), // the data panel's Refresh shows the evaluated samples' new loss and prediction
   wrote: () => audit.refresh(),
@@ -71,6 +73,7 @@ const runsPanel = new RunsPanel(experimentClient, createRunClient(), () => audit
   if (runChanged) { // a restore or a restart: the curves' history and evaluations are another run's
     curveHistory.forget();
     readEvaluationPoints();
+    modelPanel.reset(); // and the weights are the checkpoint's
   }
 });
 /** The last live step; a step not after it means a restore took the run back, onto a new branch. */
@@ -82,6 +85,7 @@ function applyStatus(status: TrainingStatus): void {
   controls.setStatus(status);
   hyperParameters.setStatus(status);
   runsPanel.setStatus(status);
+  modelPanel.setStatus(status);
 }
 
 function applyConfig(config: TrainingConfig): void {
@@ -96,6 +100,7 @@ function dispatch(msg: MetricsResponse): void {
     case "batchData":
       setBatchClassNames(p.value.classNames);
       tiles.show(p.value);
+      modelPanel.offerLiveSample(p.value.sampleIds[0]);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
       header.showFrameAge(p.value.serverTimestampUs);
@@ -109,6 +114,7 @@ function dispatch(msg: MetricsResponse): void {
       }
       hyperParameters.showStep(Number(p.value.globalStep));
       runsPanel.stepped();
+      modelPanel.stepped();
       controls.showCurrent(p.value.learningRate, p.value.batchSize);
       header.showStep(p.value.globalStep);
       header.showEpoch(p.value.epoch);
@@ -186,6 +192,7 @@ void register().then(() => {
       void evaluationPanel.load();
       readEvaluationPoints();
       runsPanel.refresh();
+      modelPanel.reset();
     },
   });
 });
