@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.audit.AuditEntry;
+import io.trainscope.djl.surgery.ModelSurgery;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.HyperParameterCommand;
@@ -139,10 +140,10 @@ class ModelSurgeryGrpcTest {
 
     @Test
     void neuronStatisticsCountSamplesAndMeasureTriggerRates() throws Exception {
-        runSteps(25);
+        runSteps(ModelSurgery.MEASURE_EVERY);
         LayerRepresentation linear = layer(9);
         assertThat(linear.getNeuronsStatisticsList()).hasSize(linear.getNeuronsCount()).allSatisfy(n -> {
-            assertThat(n.getNeuronAge()).isGreaterThanOrEqualTo(25 * 32);
+            assertThat(n.getNeuronAge()).isGreaterThanOrEqualTo(ModelSurgery.MEASURE_EVERY * LiveRun.BATCH_SIZE);
             assertThat(n.hasTrainTriggerRate()).isTrue();
             assertThat(n.getTrainTriggerRate()).isBetween(0f, 1f);
             assertThat(n.hasEvalTriggerRate()).isFalse();

@@ -242,7 +242,7 @@ public final class ObservedTraining implements Runnable {
                 }
                 surgery.beforeUpdate();
                 trainer.step();
-                surgery.afterStep(x, step + 1);
+                surgery.afterStep(x, step + 1, observing);
             }
             if (observing) {
                 losses = perSample.toFloatArray();
