@@ -53,7 +53,8 @@ public final class TokenAuthDecorator implements DecoratingHttpServiceFunction {
     private static HttpResponse unauthenticated(RequestHeaders headers) {
         MediaType type = headers.contentType();
         if (type != null && type.subtype().startsWith("grpc")) {
-            return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(type)
+            // endOfStream: one HEADERS frame that ends the stream, as gRPC's trailers-only form requires
+            return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(type).endOfStream(true)
                     .add("grpc-status", "16").add("grpc-message", REFUSAL).build());
         }
         String json = "{\"code\":16,\"grpc-code\":\"UNAUTHENTICATED\",\"message\":\"" + REFUSAL + "\"}";
