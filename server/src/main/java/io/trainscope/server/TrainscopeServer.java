@@ -103,7 +103,9 @@ public final class TrainscopeServer implements AutoCloseable {
             grpc.addService(service);
         }
         SlowCallWatchdog watchdog = new SlowCallWatchdog(settings.slowCallThreshold());
-        grpc.intercept(watchdog, ExperimentServiceImpl.clientIdReader(), new UnaryDeadlines(limits.unaryDeadline()));
+        UnaryDeadlines deadlines = new UnaryDeadlines(limits.unaryDeadline());
+        grpc.intercept(watchdog, ExperimentServiceImpl.clientIdReader(), deadlines)
+                .exceptionHandler(deadlines.asDeadlineExceeded());
         GrpcService grpcService = grpc.build();
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
         ServerBuilder builder = Server.builder()

@@ -1,12 +1,15 @@
 package io.trainscope.server.limits;
 
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.common.util.TimeoutMode;
+import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import java.time.Duration;
 
 /**
@@ -34,5 +37,18 @@ public final class UnaryDeadlines implements ServerInterceptor {
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_START, deadline);
         }
         return next.startCall(call, headers);
+    }
+
+    /** Reports a passed deadline as DEADLINE_EXCEEDED (Armeria's own mapping says CANCELLED), saying whose it was. */
+    public GrpcExceptionHandlerFunction asDeadlineExceeded() {
+        return (ctx, status, cause, metadata) -> {
+            if (!(cause instanceof RequestTimeoutException)) {
+                return null; // Armeria's mapping
+            }
+            boolean clients = ctx instanceof ServiceRequestContext sctx && sctx.request().headers().contains(GRPC_TIMEOUT);
+            return Status.DEADLINE_EXCEEDED.withDescription(clients ? "The call's deadline (grpc-timeout) passed"
+                    : "The server's deadline of " + deadline.toMillis() / 1000.0 + " s for a call that sets none passed ("
+                            + RpcLimits.DEADLINE_VARIABLE + "); set a longer deadline on the call for long operations");
+        };
     }
 }
