@@ -3,6 +3,7 @@ package io.trainscope.server;
 import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.file.FileService;
@@ -20,6 +21,7 @@ import io.trainscope.server.data.SampleImages;
 import io.trainscope.server.data.SampleServiceImpl;
 import io.trainscope.server.experiment.ExperimentServiceImpl;
 import io.trainscope.server.experiment.RunServiceImpl;
+import io.trainscope.server.limits.PerMessageLimit;
 import io.trainscope.server.limits.RpcLimits;
 import io.trainscope.server.limits.UnaryDeadlines;
 import io.trainscope.server.live.LiveStreamService;
@@ -31,6 +33,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,11 +119,9 @@ public final class TrainscopeServer implements AutoCloseable {
         } else {
             builder.http(address);
         }
-        if (settings.tokens().enabled()) {
-            builder.service(grpcService, service -> service.decorate(new TokenAuthDecorator(settings.tokens())));
-        } else {
-            builder.service(grpcService);
-        }
+        Function<HttpService, HttpService> auth = settings.tokens().enabled()
+                ? service -> service.decorate(new TokenAuthDecorator(settings.tokens())) : Function.identity();
+        builder.service(grpcService, auth, PerMessageLimit::new);
         Server server = builder
                 .serviceUnder("/", FileService.builder(TrainscopeServer.class.getClassLoader(), "static").build())
                 .build();
