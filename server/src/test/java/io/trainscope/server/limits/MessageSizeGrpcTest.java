@@ -65,6 +65,7 @@ class MessageSizeGrpcTest {
                         + "\"sampleOrigins\":[\"train\"],\"samplesIds\":[" + ids + "]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
+        assertThat(reply.statusCode()).isEqualTo(429);
         assertThat(reply.body()).contains("RESOURCE_EXHAUSTED");
     }
 
