@@ -4,7 +4,10 @@ Uses Debian's python3-grpcio and the messages protoc generates (metrics_pb2), wi
 stubs so no grpc-tools plugin is needed. Prints one JSON line with what it saw; exits 0 only
 when every check passed.
 
-    python3 live_client.py --port 50051 [--token T]
+    python3 live_client.py --port 50051 [--token T] [--ca ca.pem [--cert client.pem --key client-key.pem]]
+
+With --ca it connects over TLS, trusting that CA for the server's certificate (issued for
+localhost); with --cert and --key too, it presents a client certificate (mutual TLS).
 """
 import argparse
 import json
@@ -53,12 +56,32 @@ def wait_for_all(responses, predicates, limit=5000):
     raise AssertionError("expected messages not received: " + ", ".join(set(predicates) - set(found)))
 
 
+def read(path):
+    if path is None:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def open_channel(args):
+    if args.ca is None:
+        return grpc.insecure_channel(f"127.0.0.1:{args.port}")
+    credentials = grpc.ssl_channel_credentials(root_certificates=read(args.ca), private_key=read(args.key),
+                                               certificate_chain=read(args.cert))
+    # The certificate names localhost; connect to the loopback address the server listens on.
+    return grpc.secure_channel(f"127.0.0.1:{args.port}", credentials,
+                               options=[("grpc.ssl_target_name_override", "localhost")])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--token")
+    parser.add_argument("--ca", help="PEM file of the CA that signed the server's certificate: use TLS")
+    parser.add_argument("--cert", help="PEM client certificate, for mutual TLS")
+    parser.add_argument("--key", help="PEM private key of --cert")
     args = parser.parse_args()
-    channel = grpc.insecure_channel(f"127.0.0.1:{args.port}")
+    channel = open_channel(args)
     metadata = [("authorization", "Bearer " + args.token)] if args.token else []
     seen = {}
 

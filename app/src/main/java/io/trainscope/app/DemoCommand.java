@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,20 +63,17 @@ final class DemoCommand implements Callable<Integer> {
                     + " server; see docs/BENCHMARKS.md, overhead).")
     Integer torchThreads;
 
-    @Option(names = "--host", description = "Address to listen on (default: GRPC_BACKEND_HOST or 0.0.0.0).")
-    String host;
-
-    @Option(names = "--port", description = "Port to listen on (default: GRPC_BACKEND_PORT or 50051).")
-    Integer port;
+    @Mixin
+    ServerOptions server;
 
     @Override
     public Integer call() throws Exception {
-        ServerSettings settings = ServerSettings.fromEnvironment(System.getenv());
-        if (host != null) {
-            settings = settings.withHost(host);
-        }
-        if (port != null) {
-            settings = settings.withPort(port);
+        ServerSettings settings;
+        try {
+            settings = server.settings(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("trainscope demo: " + e.getMessage());
+            return 2;
         }
         try {
             LabelNoise.checkFraction(labelNoise);
@@ -117,7 +115,9 @@ final class DemoCommand implements Callable<Integer> {
             }
         }));
         System.out.println("Dashboard: " + session.server().url()
-                + (settings.tokens().enabled() ? " (auth on: the page asks for your token)" : ""));
+                + (settings.tokens().enabled() ? " (auth on: the page asks for your token)" : "")
+                + settings.tls().map(t -> t.mutual() ? " (mutual TLS: browsers need a client certificate signed by "
+                        + t.clientCaFile().get() + ")" : " (TLS)").orElse(""));
         System.out.println("gRPC: " + settings.host() + ":" + session.server().port()
                 + " (trainscope.v1.MetricsService, WeightsLab ExperimentService; reflection on). Run files: "
                 + runDirectory.toAbsolutePath() + " (quitting saves a checkpoint there; starting again on it resumes"

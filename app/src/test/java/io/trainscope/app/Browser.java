@@ -18,12 +18,14 @@ final class Browser {
 
     private Browser() {}
 
-    static ChromeDriver open() throws IOException {
+    /** Opens Chromium with {@code extraArguments} after the usual ones (e.g. which server keys to trust). */
+    static ChromeDriver open(String... extraArguments) throws IOException {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("trainscope-chromium"));
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         return new ChromeDriver(service, options);

@@ -43,9 +43,18 @@ final class LiveRun {
 
     /** As {@link #shapes(AccessTokens, boolean, int)} with {@code testSize} test images (long evaluations). */
     static TrainingSession shapes(AccessTokens tokens, boolean paused, int trainSize, int testSize) {
+        return shapes(ServerSettings.loopback().withTokens(tokens), paused, trainSize, testSize);
+    }
+
+    /** As {@link #shapes(AccessTokens, boolean)}, served with {@code settings} (TLS, limits). */
+    static TrainingSession shapes(ServerSettings settings, boolean paused) {
+        return shapes(settings, paused, 20_000, 500);
+    }
+
+    private static TrainingSession shapes(ServerSettings settings, boolean paused, int trainSize, int testSize) {
         return TrainingSession.start(GeneratedShapes.create("shapes/train", trainSize, 1),
                 GeneratedShapes.create("shapes/test", testSize, 2), TrainingOptions.epochs(20), BATCH_SIZE, 1e-3f, paused,
-                ServerSettings.loopback().withTokens(tokens), runDirectory());
+                settings, runDirectory());
     }
 
     /** The demo's own training (Fashion-MNIST when installed), served on an ephemeral loopback port. */

@@ -7,11 +7,13 @@ public final class Callers {
 
     private Callers() {}
 
-    /** Must be called on the RPC's own thread (where its contexts are current). */
+    /** Must be called on the RPC's own thread (where its request context is current). */
     public static String current() {
-        String token = TokenAuthInterceptor.CALLER.get();
         ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
-        String peer = ctx == null ? "unknown" : String.valueOf(ctx.remoteAddress());
-        return token + "@" + peer;
+        if (ctx == null) {
+            return "anonymous@unknown";
+        }
+        String token = ctx.attr(TokenAuthDecorator.CALLER);
+        return (token == null ? "anonymous" : token) + "@" + ctx.remoteAddress();
     }
 }

@@ -19,6 +19,8 @@ import io.trainscope.proto.weightslab.GetMetaDataResponse;
 import io.trainscope.proto.weightslab.HistogramRequest;
 import io.trainscope.proto.weightslab.HistogramResponse;
 import io.trainscope.proto.weightslab.LoggerDataPoint;
+import io.trainscope.server.limits.OneAtATime;
+import io.trainscope.server.limits.RpcLimits;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,7 +28,8 @@ import java.util.Optional;
 /**
  * The data plane of WeightsLab's {@code ExperimentService} over one run's sample table:
  * queries, pages, histograms, edits, images and per-tag curves. Every method blocks briefly on
- * DuckDB, so callers run it off the event loops.
+ * DuckDB, so callers run it off the event loops. Queries run one at a time, and so do edits
+ * (seed 000's locks): a second waits for its turn up to the lock timeout, then gets ABORTED.
  */
 public final class DataService {
 
@@ -34,16 +37,22 @@ public final class DataService {
     private final DataQueries queries;
     private final DataRecords records;
     private final DataEdits edits;
+    private final OneAtATime queryTurns;
+    /** Edits are also applied in order by the sample writer; this keeps each edit and its audit line together. */
+    private final OneAtATime editTurns;
 
-    public DataService(Experiment experiment, SampleImages images, Optional<LanguageModelQueries> languageModel) {
+    public DataService(Experiment experiment, SampleImages images, Optional<LanguageModelQueries> languageModel,
+            RpcLimits limits) {
         this.experiment = experiment;
+        this.queryTurns = new OneAtATime("ApplyDataQuery", limits.turnWait());
+        this.editTurns = new OneAtATime("EditDataSample", limits.turnWait());
         this.queries = new DataQueries(experiment.samples(), languageModel);
         this.records = new DataRecords(experiment.samples(), images);
         this.edits = new DataEdits(experiment);
     }
 
     public DataQueryResponse applyDataQuery(String client, DataQueryRequest request) {
-        return queries.apply(client, request);
+        return queryTurns.run(() -> queries.apply(client, request));
     }
 
     public DataSamplesResponse getDataSamples(String client, DataSamplesRequest request) {
@@ -67,7 +76,7 @@ public final class DataService {
     }
 
     public DataEditsResponse editDataSample(DataEditsRequest request, String caller) {
-        return edits.edit(request, caller);
+        return editTurns.run(() -> edits.edit(request, caller));
     }
 
     /**

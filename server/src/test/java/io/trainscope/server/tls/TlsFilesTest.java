@@ -1,0 +1,96 @@
+package io.trainscope.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bad TLS setting stops the start with a message that names the file or variable and the fix. */
+class TlsFilesTest {
+
+    @TempDir
+    static Path dir;
+    private static TestCertificates certs;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certs = TestCertificates.make(dir.resolve("certs"));
+    }
+
+    @Test
+    void theFilesMadeByMakeCertsLoad() {
+        TlsFiles files = TlsFiles.load(certs.mutualTls());
+
+        assertThat(files.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+    }
+
+    @Test
+    void aMissingCertificateFileIsNamedWithItsVariable() {
+        Path missing = dir.resolve("nope.pem");
+
+        assertThatThrownBy(() -> TlsFiles.load(TlsSettings.of(missing, certs.serverKey())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("TLS certificate file " + missing + " (GRPC_TLS_CERT_FILE) does not exist");
+    }
+
+    @Test
+    void aDirectoryInPlaceOfTheCaFileIsRefused() {
+        assertThatThrownBy(() -> TlsFiles.load(certs.serverTls().withClientCa(dir)))
+                .hasMessage("TLS client CA file " + dir + " (GRPC_TLS_CA_FILE) is not a file");
+    }
+
+    @Test
+    void aKeyThatDoesNotBelongToTheCertificateIsRefused() {
+        assertThatThrownBy(() -> TlsFiles.load(TlsSettings.of(certs.serverCert(), certs.clientKey())))
+                .hasMessageStartingWith("The private key " + certs.clientKey() + " (GRPC_TLS_KEY_FILE) does not belong to"
+                        + " the certificate " + certs.serverCert());
+    }
+
+    @Test
+    void aFileThatIsNotACertificateIsRefused() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not a certificate\n");
+
+        assertThatThrownBy(() -> TlsFiles.load(TlsSettings.of(text, certs.serverKey())))
+                .hasMessageStartingWith("TLS certificate file " + text + " (GRPC_TLS_CERT_FILE)")
+                .hasMessageContaining("PEM");
+    }
+
+    @Test
+    void aKeyInTheOlderEcFormatIsRefusedWithTheConversionCommand() throws Exception {
+        Path old = Files.writeString(dir.resolve("old-key.pem"),
+                "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIA==\n-----END EC PRIVATE KEY-----\n");
+
+        assertThatThrownBy(() -> TlsFiles.load(TlsSettings.of(certs.serverCert(), old)))
+                .hasMessageContaining("is not a PKCS#8 PEM private key")
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+    }
+
+    @Test
+    void enabledWithoutFilesSaysWhichVariablesToSet() {
+        assertThatThrownBy(() -> TlsSettings.fromEnvironment(Map.of("GRPC_TLS_ENABLED", "1")))
+                .hasMessageContaining("GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE must name")
+                .hasMessageContaining("scripts/make-certs");
+    }
+
+    @Test
+    void filesWithoutEnabledAreNotSilentlyIgnored() {
+        assertThatThrownBy(() -> TlsSettings.fromEnvironment(Map.of("GRPC_TLS_CERT_FILE", "/x.pem")))
+                .hasMessageContaining("set GRPC_TLS_ENABLED=1");
+    }
+
+    @Test
+    void theEnvironmentNamesTheFilesOfMutualTls() {
+        Optional<TlsSettings> tls = TlsSettings.fromEnvironment(Map.of("GRPC_TLS_ENABLED", "true",
+                "GRPC_TLS_CERT_FILE", "s.pem", "GRPC_TLS_KEY_FILE", "k.pem", "GRPC_TLS_CA_FILE", "ca.pem"));
+
+        assertThat(tls).contains(new TlsSettings(Path.of("s.pem"), Path.of("k.pem"), Optional.of(Path.of("ca.pem"))));
+        assertThat(tls.get().mutual()).isTrue();
+        assertThat(TlsSettings.fromEnvironment(Map.of())).isEmpty();
+    }
+}
