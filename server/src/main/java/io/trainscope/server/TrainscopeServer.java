@@ -121,7 +121,7 @@ public final class TrainscopeServer implements AutoCloseable {
         }
         Function<HttpService, HttpService> auth = settings.tokens().enabled()
                 ? service -> service.decorate(new TokenAuthDecorator(settings.tokens())) : Function.identity();
-        builder.service(grpcService, auth, PerMessageLimit::new);
+        builder.service(grpcService, auth, PerMessageLimit.of(settings.maxMessageBytes()));
         Server server = builder
                 .serviceUnder("/", FileService.builder(TrainscopeServer.class.getClassLoader(), "static").build())
                 .build();

@@ -70,6 +70,19 @@ class MessageSizeGrpcTest {
     }
 
     @Test
+    void aJsonBodyOverTwiceTheLimitIsRefusedBeforeItIsParsed() throws Exception {
+        String ids = String.join(",", Collections.nCopies(LIMIT, "\"12\"")); // 5 bytes an id: 5 × the limit
+        HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + served.port() + "/ExperimentService/EditDataSample"))
+                .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"statName\":\"tag\",\"stringValue\":\"big\","
+                        + "\"sampleOrigins\":[\"train\"],\"samplesIds\":[" + ids + "]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(reply.statusCode()).isEqualTo(413);
+    }
+
+    @Test
     void aRequestUnderTheLimitIsServed() {
         DataEditsRequest small = editOf(LIMIT / 8);
 
