@@ -2,6 +2,7 @@ package io.trainscope.server;
 
 import static java.util.Objects.requireNonNull;
 
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.file.FileService;
@@ -70,6 +71,7 @@ public final class TrainscopeServer implements AutoCloseable {
         GrpcServiceBuilder grpc = GrpcService.builder()
                 .supportedSerializationFormats(GrpcSerializationFormats.values())
                 .enableUnframedRequests(true)
+                .exceptionHandler(new MalformedRequests().orElse(GrpcExceptionHandlerFunction.of()))
                 .maxRequestMessageLength(settings.maxMessageBytes())
                 .maxResponseMessageLength(settings.maxMessageBytes());
         for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment, data, images),
@@ -78,7 +80,7 @@ public final class TrainscopeServer implements AutoCloseable {
             grpc.addService(service);
         }
         SlowCallWatchdog watchdog = new SlowCallWatchdog(settings.slowCallThreshold());
-        grpc.intercept(watchdog, ExperimentServiceImpl.clientIdReader());
+        grpc.intercept(MalformedRequests.interceptor(), watchdog, ExperimentServiceImpl.clientIdReader());
         if (settings.tokens().enabled()) {
             grpc.intercept(new TokenAuthInterceptor(settings.tokens())); // added last: runs first
         }
