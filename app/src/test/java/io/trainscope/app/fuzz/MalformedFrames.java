@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
@@ -70,8 +71,16 @@ final class MalformedFrames {
         }
         String described = rpc.name() + " " + contentType + " " + oddity + " frame damage " + damage + ", " + body.length
                 + " bytes";
-        return client.execute(HttpRequest.of(headers.build(), HttpData.wrap(body))).aggregate()
-                .thenApply(response -> reply(described, response))
+        HttpResponse response = client.execute(HttpRequest.of(headers.build(), HttpData.wrap(body)));
+        if (rpc.serverStreaming()) {
+            // A stream that starts never ends: its headers tell whether it was refused (trailers-only) or started.
+            return response.split().headers().thenApply(h -> {
+                response.abort();
+                return new Reply(described, h.status().code(), h.get("grpc-status"), h.get("grpc-message"));
+            }).exceptionally(error -> new Reply(described + " failed: " + error, 599, null, null));
+        }
+        return response.aggregate()
+                .thenApply(aggregated -> reply(described, aggregated))
                 .exceptionally(error -> new Reply(described + " failed: " + error, 599, null, null));
     }
 
