@@ -75,7 +75,10 @@ class CheckpointWriteKillIT {
             CheckpointInfo newest = listed.getCheckpointsList().stream()
                     .max(Comparator.comparing(CheckpointInfo::getCreated).thenComparingLong(CheckpointInfo::getStep))
                     .orElseThrow();
-            SessionResponse session = MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            var metrics = MetricsServiceGrpc.newBlockingStub(channel);
+            LiveRun.await("the reopened run has resumed", () -> metrics.withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .registerTrainingSession(SessionInfo.getDefaultInstance()).getStatus() != TrainingStatus.INITIALIZING, 120);
+            SessionResponse session = metrics.withDeadlineAfter(30, TimeUnit.SECONDS)
                     .registerTrainingSession(SessionInfo.getDefaultInstance());
             assertThat(session.getStatus()).isEqualTo(TrainingStatus.PAUSED);
             assertThat(session.getGlobalStep()).as("resumed from the newest checkpoint").isEqualTo(newest.getStep());
