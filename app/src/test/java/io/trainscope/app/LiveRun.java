@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Starts real trainings on loopback for the end-to-end tests. */
-final class LiveRun {
+public final class LiveRun {
 
     private LiveRun() {}
 
@@ -42,7 +42,7 @@ final class LiveRun {
     }
 
     /** As {@link #shapes(AccessTokens, boolean, int)} with {@code testSize} test images (long evaluations). */
-    static TrainingSession shapes(AccessTokens tokens, boolean paused, int trainSize, int testSize) {
+    public static TrainingSession shapes(AccessTokens tokens, boolean paused, int trainSize, int testSize) {
         return shapes(ServerSettings.loopback().withTokens(tokens), paused, trainSize, testSize);
     }
 
@@ -65,7 +65,7 @@ final class LiveRun {
     }
 
     /** A fresh run directory under the build's target folder. */
-    static Path runDirectory() {
+    public static Path runDirectory() {
         try {
             Files.createDirectories(Path.of("target/runs"));
             return Files.createTempDirectory(Path.of("target/runs"), "run-");
@@ -78,7 +78,7 @@ final class LiveRun {
      * Over gRPC: a checkpoint every {@code every} steps and {@code steps} more steps; returns once
      * training has paused after them and the last checkpoint is on disk.
      */
-    static void trainWithCheckpoints(TrainingSession session, ExperimentServiceGrpc.ExperimentServiceBlockingStub stub,
+    public static void trainWithCheckpoints(TrainingSession session, ExperimentServiceGrpc.ExperimentServiceBlockingStub stub,
             int every, int steps) throws InterruptedException {
         long target = session.experiment().step() + steps;
         String run = session.experiment().runHash();
@@ -94,7 +94,7 @@ final class LiveRun {
                 () -> session.experiment().checkpoints().find(run, Optional.of(target)).isPresent(), 30);
     }
 
-    static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
+    public static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

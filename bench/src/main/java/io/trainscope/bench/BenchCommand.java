@@ -6,5 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures (see docs/BENCHMARKS.md).",
         subcommands = {StreamBenchmark.class, OverheadBenchmark.class, PauseBenchmark.class, SignalsBenchmark.class,
-            DataBenchmark.class, LabelNoiseBenchmark.class, CheckpointBenchmark.class, EvaluationBenchmark.class})
+            DataBenchmark.class, LabelNoiseBenchmark.class, CheckpointBenchmark.class, EvaluationBenchmark.class,
+            LoadBenchmark.class})
 public final class BenchCommand {}

@@ -95,9 +95,11 @@ public final class TrainscopeServer implements AutoCloseable {
         RpcLimits limits = settings.limits();
         DataService data = new DataService(experiment, images, languageModel, limits);
         LiveStreamService live = new LiveStreamService(experiment);
+        UnaryDeadlines deadlines = new UnaryDeadlines(limits.unaryDeadline());
         GrpcServiceBuilder grpc = GrpcService.builder()
                 .supportedSerializationFormats(GrpcSerializationFormats.values())
                 .enableUnframedRequests(true)
+                .exceptionHandler(new MalformedRequests().orElse(deadlines.asDeadlineExceeded()))
                 .maxRequestMessageLength(settings.maxMessageBytes())
                 .maxResponseMessageLength(settings.maxMessageBytes());
         for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment, data, images),
@@ -106,9 +108,7 @@ public final class TrainscopeServer implements AutoCloseable {
             grpc.addService(service);
         }
         SlowCallWatchdog watchdog = new SlowCallWatchdog(settings.slowCallThreshold());
-        UnaryDeadlines deadlines = new UnaryDeadlines(limits.unaryDeadline());
-        grpc.intercept(watchdog, ExperimentServiceImpl.clientIdReader(), deadlines)
-                .exceptionHandler(deadlines.asDeadlineExceeded());
+        grpc.intercept(MalformedRequests.interceptor(), watchdog, ExperimentServiceImpl.clientIdReader(), deadlines);
         GrpcService grpcService = grpc.build();
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
         ServerBuilder builder = Server.builder()

@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,13 +22,14 @@ import java.util.stream.Stream;
 
 /**
  * A checkpoint on disk: {@code checkpoints/<runHash>/<step>/checkpoint.bin}, one file in a
- * plain binary layout written to a temporary name and moved into place, so a checkpoint is
- * either whole or absent.
+ * plain binary layout written to a temporary name, forced to disk, then moved into place (and the
+ * move forced too), so a checkpoint is either whole or absent, also after a crash or a power cut.
  */
 final class CheckpointFiles {
 
     private static final int MAGIC = 0x54534350; // "TSCP"
     private static final int VERSION = 1;
+    private static final String PARTIAL = "checkpoint.bin.partial";
 
     private final Path root;
 
@@ -41,8 +45,11 @@ final class CheckpointFiles {
         Path file = fileOf(checkpoint.runHash(), checkpoint.step());
         try {
             Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling("checkpoint.bin.partial");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
+            Path temporary = file.resolveSibling(PARTIAL);
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
+                            1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(checkpoint.runHash());
@@ -68,10 +75,36 @@ final class CheckpointFiles {
                     out.writeInt(count.getValue());
                 }
                 out.writeInt(model.updates());
+                out.flush();
+                channel.force(true); // the bytes are on disk before the name says the checkpoint is whole
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(file.getParent()); // and the rename too, so a power cut keeps it
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces a directory's entries (a rename in it) to disk; where the platform cannot, the rename is durable on close. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms (Windows) cannot open a directory; its entries are written with the file system's own care.
+        }
+    }
+
+    /** Deletes what a write interrupted by a crash left behind: never a checkpoint, only its temporary file. */
+    void deleteUnfinished() {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root, 3)) {
+            for (Path partial : files.filter(f -> f.getFileName().toString().equals(PARTIAL)).toList()) {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clean " + root + ": " + e.getMessage(), e);
         }
     }
 

@@ -68,6 +68,7 @@ public final class Checkpoints implements AutoCloseable {
         this.files = new CheckpointFiles(requireNonNull(runDirectory, "runDirectory"));
         this.samples = requireNonNull(samples, "samples");
         this.owner = requireNonNull(owner, "owner");
+        files.deleteUnfinished();
         for (Path file : files.all()) {
             try {
                 Checkpoint checkpoint = files.read(file, false).checkpoint();
@@ -140,7 +141,8 @@ public final class Checkpoints implements AutoCloseable {
 
     /**
      * Training thread, before the first step: continues from the newest checkpoint on disk, on its
-     * own branch, as if the process had never stopped. Empty when the run has none.
+     * own branch, as if the process had never stopped, with every edit in the sample table kept.
+     * Empty when the run has none.
      */
     public Optional<Checkpoint> resumeLatest() {
         Optional<Checkpoint> latest = list().stream().max(Comparator.comparing(Checkpoint::created)
@@ -153,7 +155,8 @@ public final class Checkpoints implements AutoCloseable {
             CheckpointFiles.Stored stored = files.read(files.fileOf(checkpoint.runHash(), checkpoint.step()), true);
             state.restore(new TrainingState.Snapshot(stored.model(), checkpoint.position()), false);
             owner.restoreHyperParameters(checkpoint.learningRate(), checkpoint.batchSize(), checkpoint.step());
-            restoreDiscards(checkpoint.discarded());
+            // The discards stay as the sample table has them: an edit acknowledged after this checkpoint (and
+            // before a crash) is durable, and a restart must not undo it. Only a restore puts a branch's back.
             owner.resumed(checkpoint);
         });
         return latest;

@@ -147,6 +147,16 @@ public final class TrainingGate {
         return paused;
     }
 
+    /** Commands queued for the next step boundary and not yet run. */
+    public int pendingCommands() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Called by the training thread before each step. Runs queued commands, parks while
      * paused (still serving commands) and returns false once a stop was requested.

@@ -1,5 +1,6 @@
 package io.trainscope.server.live;
 
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.live.BatchFrame;
@@ -38,6 +39,7 @@ final class FeedStreamer {
     private volatile Subscription subscription;
     private volatile boolean heartbeatDue;
     private volatile boolean completeRequested;
+    private volatile Status failure;
     private volatile boolean closed;
     private int heartbeats;
     private boolean classNamesSent;
@@ -82,6 +84,12 @@ final class FeedStreamer {
         wake();
     }
 
+    /** Ends the stream with {@code status} once what is queued has been sent (a bad request on the stream). */
+    void fail(Status status) {
+        failure = status;
+        wake();
+    }
+
     void wake() {
         if (!closed && scheduled.compareAndSet(false, true)) {
             executor.execute(this::drain);
@@ -97,7 +105,11 @@ final class FeedStreamer {
                 }
                 out.onNext(next);
             }
-            if (completeRequested && !closed && direct.isEmpty()) {
+            Status failed = failure;
+            if (failed != null && !closed && direct.isEmpty()) {
+                out.onError(failed.asRuntimeException());
+                close();
+            } else if (completeRequested && !closed && direct.isEmpty()) {
                 out.onCompleted();
                 close();
             }

@@ -76,9 +76,10 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
     @Override
     public void getAuditLog(AuditLogRequest request, StreamObserver<AuditLogResponse> response) {
         List<AuditEntry> recent = experiment.audit().recent();
-        int limit = request.getLimit() == 0 ? DEFAULT_AUDIT_ENTRIES : request.getLimit();
+        // limit is a uint32: read it unsigned, so 2^31 and beyond mean "all" rather than a negative count.
+        long limit = request.getLimit() == 0 ? DEFAULT_AUDIT_ENTRIES : Integer.toUnsignedLong(request.getLimit());
         AuditLogResponse.Builder reply = AuditLogResponse.newBuilder();
-        for (AuditEntry e : recent.subList(Math.max(0, recent.size() - limit), recent.size())) {
+        for (AuditEntry e : recent.subList((int) Math.max(0, recent.size() - limit), recent.size())) {
             reply.addEntries(AuditLogEntry.newBuilder().setTime(e.time().toString()).setAction(e.action())
                     .putAllParameters(e.parameters()).setCaller(e.caller()).setResult(e.result()));
         }
@@ -88,8 +89,18 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
 
     @Override
     public void subscribe(SubscribeRequest request, StreamObserver<MetricsResponse> response) {
+        if (request.getAfterSequence() < 0) {
+            response.onError(badSequence(request.getAfterSequence()).asRuntimeException());
+            return;
+        }
         FeedStreamer streamer = open(response);
         streamer.start(request.getAfterSequence(), !request.getSkipBatchFrames());
+    }
+
+    /** A uint64 sequence past 2^63 (a negative long): no server instance ever numbered that far. */
+    private static Status badSequence(long afterSequence) {
+        return Status.INVALID_ARGUMENT.withDescription("after_sequence " + Long.toUnsignedString(afterSequence)
+                + " is beyond any sequence number; resume from the latest_sequence RegisterTrainingSession gives, or 0");
     }
 
     @Override
@@ -99,8 +110,14 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
             @Override
             public void onNext(MetricsRequest request) {
                 switch (request.getRequestCase()) {
-                    case SUBSCRIBE -> streamer.start(request.getSubscribe().getAfterSequence(),
-                            !request.getSubscribe().getSkipBatchFrames());
+                    case SUBSCRIBE -> {
+                        long after = request.getSubscribe().getAfterSequence();
+                        if (after < 0) {
+                            streamer.fail(badSequence(after));
+                        } else {
+                            streamer.start(after, !request.getSubscribe().getSkipBatchFrames());
+                        }
+                    }
                     case CONTROL -> {
                         streamer.start(0, true);
                         control(request.getControl()).whenComplete((answer, error) -> streamer.sendDirect(
@@ -168,7 +185,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
             return o;
         }, streams).thenApply(o -> new Answer(o.result(),
                 ControlAck.newBuilder()
-                        .setAction(command.getAction())
+                        .setActionValue(command.getActionValue())
                         .setSuccess(o.success())
                         .setMessage(o.message())
                         .setEffectiveStep(o.step())
@@ -188,7 +205,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
     }
 
     private static ControlAck failedAck(ControlCommand command, Throwable error) {
-        return ControlAck.newBuilder().setAction(command.getAction()).setSuccess(false)
+        return ControlAck.newBuilder().setActionValue(command.getActionValue()).setSuccess(false)
                 .setMessage(toStatus(error).getDescription()).setRequestId(command.getRequestId()).build();
     }
 

@@ -1,0 +1,168 @@
+package io.trainscope.app.fuzz;
+
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * HTTP/2 requests to the gRPC port that no gRPC library would send: bad length prefixes, a
+ * compressed flag without an encoding, two messages for a unary call, unknown content types,
+ * gRPC-Web text that is not base64, garbage timeouts. Sent with Armeria's own client, straight.
+ */
+final class MalformedFrames {
+
+    /** How the server answered one request: HTTP status and the grpc-status it gave, if any. */
+    record Reply(String request, int httpStatus, String grpcStatus, String grpcMessage) {
+        /** An answer that names the problem: no 5xx (but 501 for UNIMPLEMENTED), no UNKNOWN (2) or INTERNAL (13). */
+        boolean specific() {
+            boolean unimplemented = httpStatus == 501 && "12".equals(grpcStatus); // an unframed call to UNIMPLEMENTED
+            return (httpStatus < 500 || unimplemented) && !"2".equals(grpcStatus) && !"13".equals(grpcStatus);
+        }
+    }
+
+    private static final List<String> CONTENT_TYPES = List.of("application/grpc", "application/grpc+proto",
+            "application/grpc-web", "application/grpc-web+proto", "application/grpc-web-text", "application/json",
+            "application/protobuf", "application/x-protobuf", "text/plain", "application/grpc+json", "application/grpc+thrift",
+            "multipart/form-data; boundary=x");
+
+    private final WebClient client;
+    private final Random random;
+
+    MalformedFrames(int port, Random random) {
+        this.client = WebClient.builder("h2c://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20))
+                .maxResponseLength(64 * 1024 * 1024).build();
+        this.random = random;
+    }
+
+    CompletableFuture<Reply> send(ServedMethods.Rpc rpc, byte[] message) {
+        String contentType = CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
+        RequestHeadersBuilder headers = RequestHeaders.builder(HttpMethod.POST, "/" + rpc.name())
+                .contentType(MediaType.parse(contentType)).add("te", "trailers");
+        String oddity = "";
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                oddity = "grpc-encoding";
+                headers.add("grpc-encoding", random.nextBoolean() ? "gzip" : "zstd-nonsense");
+            }
+            case 1 -> {
+                oddity = "grpc-timeout";
+                headers.add("grpc-timeout", List.of("abc", "99999999999H", "-1S", "0n", "1m").get(random.nextInt(5)));
+            }
+            default -> { }
+        }
+        int damage = random.nextInt(8);
+        byte[] body = body(damage, message);
+        if (contentType.equals("application/grpc-web-text")) {
+            body = random.nextBoolean() ? Base64.getEncoder().encode(body)
+                    : (new String(body, StandardCharsets.ISO_8859_1) + "!*").getBytes(StandardCharsets.ISO_8859_1);
+        }
+        String described = rpc.name() + " " + contentType + " " + oddity + " frame damage " + damage + ", " + body.length
+                + " bytes";
+        HttpResponse response = client.execute(HttpRequest.of(headers.build(), HttpData.wrap(body)));
+        if (rpc.serverStreaming()) {
+            // A stream that starts never ends: its headers tell whether it was refused (trailers-only) or started.
+            return response.split().headers().thenApply(h -> {
+                response.abort();
+                return new Reply(described, h.status().code(), h.get("grpc-status"), h.get("grpc-message"));
+            }).exceptionally(error -> new Reply(described + " failed: " + error, 599, null, null));
+        }
+        return response.aggregate()
+                .thenApply(aggregated -> reply(described, aggregated))
+                .exceptionally(error -> new Reply(described + " failed: " + error, 599, null, null));
+    }
+
+    /** A gRPC frame (flag, length, message) damaged one way or another. */
+    private byte[] body(int damage, byte[] message) {
+        return switch (damage) {
+            case 0 -> OddValues.bytes(random, 4); // shorter than a frame header
+            case 1 -> frame(0, message.length + 1 + random.nextInt(1000), message); // says more than it holds
+            case 2 -> frame(0, Math.max(0, message.length - 1), message); // a tail after the frame
+            case 3 -> frame(1, message.length, message); // compressed, with no encoding
+            case 4 -> frame(random.nextInt(256), message.length, message); // any flag byte
+            case 5 -> frame(0, Integer.MAX_VALUE, message); // 2 GB announced
+            case 6 -> concat(frame(0, message.length, message), frame(0, message.length, message)); // two messages
+            default -> frame(0, message.length, message);
+        };
+    }
+
+    private static byte[] frame(int flag, int length, byte[] message) {
+        return ByteBuffer.allocate(5 + message.length).put((byte) flag).putInt(length).put(message).array();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
+    }
+
+    private static Reply reply(String request, AggregatedHttpResponse response) {
+        String status = response.trailers().get("grpc-status");
+        String message = response.trailers().get("grpc-message");
+        if (status == null) {
+            status = response.headers().get("grpc-status");
+            message = response.headers().get("grpc-message");
+        }
+        String type = String.valueOf(response.headers().contentType());
+        if (status == null && type.startsWith("application/grpc-web")) {
+            byte[] body = response.content().array();
+            if (type.startsWith("application/grpc-web-text")) {
+                body = decodeChunks(new String(body, StandardCharsets.US_ASCII));
+            }
+            String trailers = webTrailers(body);
+            status = field(trailers, "grpc-status");
+            message = field(trailers, "grpc-message");
+        }
+        return new Reply(request, response.status().code(), status, message);
+    }
+
+    /** gRPC-Web text: base64 chunks, each padded on its own, one after the other. */
+    private static byte[] decodeChunks(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.util.regex.Matcher chunk = java.util.regex.Pattern.compile("[A-Za-z0-9+/]*=*").matcher(text);
+        while (chunk.find()) {
+            if (!chunk.group().isEmpty()) {
+                out.writeBytes(Base64.getDecoder().decode(chunk.group()));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** gRPC-Web sends trailers in the body, as a frame whose flag has its top bit set. */
+    private static String webTrailers(byte[] body) {
+        ByteBuffer frames = ByteBuffer.wrap(body);
+        while (frames.remaining() >= 5) {
+            int flag = frames.get() & 0xff;
+            int length = frames.getInt();
+            if (length < 0 || length > frames.remaining()) {
+                return "";
+            }
+            byte[] payload = new byte[length];
+            frames.get(payload);
+            if ((flag & 0x80) != 0) {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+        }
+        return "";
+    }
+
+    private static String field(String trailers, String name) {
+        for (String line : trailers.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+}
