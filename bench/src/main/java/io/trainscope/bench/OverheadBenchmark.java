@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
  * frames, scalars, a subscriber receiving the stream over gRPC) against the same loop with it
  * off, in one run. Short on and off blocks alternate, and each on block is compared with the
  * off block next to it, so the machine's drift (large on a shared 2-core box) cancels out.
+ * An on block ends only once the sample table has merged its statistics, so none of its work
+ * is paid in the off block after it.
  */
 @Command(name = "overhead", mixinStandardHelpOptions = true,
         description = "Training steps/s with the observatory on against off, in one run.")
@@ -66,6 +68,10 @@ final class OverheadBenchmark implements Callable<Integer> {
                 long fromNanos = System.nanoTime();
                 ThreadCpu cpuBefore = ThreadCpu.snapshot();
                 waitForSteps(session, blockSteps);
+                if (observing) {
+                    // The sample table merges once a second: an on block's last merge must not fall into the off block after it.
+                    session.experiment().samples().flush().join();
+                }
                 long steps = session.experiment().step() - fromStep;
                 double rate = steps * 1e9 / (System.nanoTime() - fromNanos);
                 ThreadCpu.add(observing ? cpuOn : cpuOff, ThreadCpu.snapshot().since(cpuBefore));
