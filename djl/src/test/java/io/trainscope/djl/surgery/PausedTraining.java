@@ -28,14 +28,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class PausedTraining implements AutoCloseable {
 
+    /** Training images, drawn in batches of {@link #BATCH_SIZE}; an epoch's last batch is smaller. */
+    static final int TRAIN_SIZE = 2_000;
+    static final int BATCH_SIZE = 32;
+
+    /** Training samples the first {@code steps} steps draw. */
+    static long samplesIn(int steps) {
+        int batchesPerEpoch = (TRAIN_SIZE + BATCH_SIZE - 1) / BATCH_SIZE;
+        return (long) (steps / batchesPerEpoch) * TRAIN_SIZE + Math.min((long) (steps % batchesPerEpoch) * BATCH_SIZE, TRAIN_SIZE);
+    }
+
     final Experiment experiment;
     final Block block;
     private final Thread thread;
 
     PausedTraining(Path runDirectory) {
-        ImageDataset train = GeneratedShapes.create("shapes/train", 2_000, 1);
+        ImageDataset train = GeneratedShapes.create("shapes/train", TRAIN_SIZE, 1);
         ImageDataset test = GeneratedShapes.create("shapes/test", 50, 2);
-        RunDescription description = new RunDescription("small-cnn", train.name(), 50, 32, 1e-3f, 94, train.size(),
+        RunDescription description = new RunDescription("small-cnn", train.name(), 50, BATCH_SIZE, 1e-3f, 94, train.size(),
                 train.classNames(), "adam");
         experiment = new Experiment(description, true, runDirectory,
                 List.of(Split.of(ObservedTraining.TRAIN, train.labels()), Split.of(ObservedTraining.TEST, test.labels())));

@@ -142,7 +142,7 @@ class ResizeTest {
             training.runSteps(ModelSurgery.MEASURE_EVERY);
             List<NeuronStats> stats = training.onTrainingThread(step -> training.model().neurons(7));
             assertThat(stats).allSatisfy(n -> {
-                assertThat(n.age()).isEqualTo(32L * ModelSurgery.MEASURE_EVERY);
+                assertThat(n.age()).isEqualTo(PausedTraining.samplesIn(ModelSurgery.MEASURE_EVERY));
                 assertThat(n.trainTriggerRate()).isPresent();
                 assertThat(n.trainTriggerRate().getAsDouble()).isBetween(0.0, 1.0);
             });
