@@ -2,6 +2,7 @@ package io.trainscope.server;
 
 import static java.util.Objects.requireNonNull;
 
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
@@ -99,7 +100,8 @@ public final class TrainscopeServer implements AutoCloseable {
         GrpcServiceBuilder grpc = GrpcService.builder()
                 .supportedSerializationFormats(GrpcSerializationFormats.values())
                 .enableUnframedRequests(true)
-                .exceptionHandler(new MalformedRequests().orElse(deadlines.asDeadlineExceeded()))
+                .exceptionHandler(deadlines.asDeadlineExceeded().orElse(new MalformedRequests())
+                        .orElse(GrpcExceptionHandlerFunction.of()))
                 .maxRequestMessageLength(settings.maxMessageBytes())
                 .maxResponseMessageLength(settings.maxMessageBytes());
         for (BindableService service : List.of(live, new ExperimentServiceImpl(experiment, data, images),

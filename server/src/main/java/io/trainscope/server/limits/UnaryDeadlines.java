@@ -43,7 +43,7 @@ public final class UnaryDeadlines implements ServerInterceptor {
     public GrpcExceptionHandlerFunction asDeadlineExceeded() {
         return (ctx, status, cause, metadata) -> {
             if (!(cause instanceof RequestTimeoutException)) {
-                return status; // Armeria's mapping
+                return null; // not ours: the next handler, or Armeria's mapping
             }
             boolean clients = ctx instanceof ServiceRequestContext sctx && sctx.request().headers().contains(GRPC_TIMEOUT);
             return Status.DEADLINE_EXCEEDED.withDescription(clients ? "The call's deadline (grpc-timeout) passed"
