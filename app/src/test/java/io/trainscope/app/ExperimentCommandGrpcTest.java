@@ -11,10 +11,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
+import io.trainscope.proto.weightslab.ExportAnnotationsRequest;
 import io.trainscope.proto.weightslab.HyperParameterCommand;
 import io.trainscope.proto.weightslab.HyperParameterDesc;
 import io.trainscope.proto.weightslab.HyperParameters;
-import io.trainscope.proto.weightslab.StepSamplesRequest;
 import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
@@ -216,7 +216,7 @@ class ExperimentCommandGrpcTest {
     @Test
     void methodsNotBuiltYetAnswerUnimplemented() {
         assertThatThrownBy(() -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-                .getStepSamples(StepSamplesRequest.newBuilder().setMetricName("train/loss").build()))
+                .exportAnnotations(ExportAnnotationsRequest.newBuilder().setOrigin("train").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     }
