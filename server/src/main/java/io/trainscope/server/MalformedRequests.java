@@ -27,6 +27,8 @@ final class MalformedRequests implements GrpcExceptionHandlerFunction {
     private static final int MAX_DESCRIPTION = 1_000;
     private static final String OUR_CODE = "io.trainscope.";
     private static final String OUR_MESSAGES = "io.trainscope.proto.";
+    private static final String ARMERIA_GRPC_SERVER = "com.linecorp.armeria.server.grpc.";
+    private static final String ARMERIA_GRPC_SERVER_INTERNALS = "com.linecorp.armeria.internal.server.grpc.";
 
     @Override
     public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
@@ -75,10 +77,19 @@ final class MalformedRequests implements GrpcExceptionHandlerFunction {
         };
     }
 
+    /**
+     * Whether one of our classes threw {@code cause}: only the frames above the one where Armeria
+     * hands the request to its gRPC call count, since our decorators (PerMessageLimit, auth) sit
+     * below it as callers whenever a request's body has arrived by the time they are served.
+     */
     private static boolean thrownByOurCode(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             for (StackTraceElement frame : t.getStackTrace()) {
-                if (frame.getClassName().startsWith(OUR_CODE) && !frame.getClassName().startsWith(OUR_MESSAGES)) {
+                String name = frame.getClassName();
+                if (name.startsWith(ARMERIA_GRPC_SERVER) || name.startsWith(ARMERIA_GRPC_SERVER_INTERNALS)) {
+                    break;
+                }
+                if (name.startsWith(OUR_CODE) && !name.startsWith(OUR_MESSAGES)) {
                     return true;
                 }
             }
