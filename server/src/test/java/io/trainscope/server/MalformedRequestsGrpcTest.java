@@ -10,6 +10,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.trainscope.proto.weightslab.ActivationRequest;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A request the server cannot read is the client's fault, answered INVALID_ARGUMENT, also when
  * the whole body has arrived before the decorators in front of the gRPC services have run (they
- * are then on the stack of the failed parse, as callers).
+ * are then on the stack of the failed parse, as callers); and a status description, in any
+ * script, stays short enough for a client to read it.
  */
 class MalformedRequestsGrpcTest {
 
@@ -75,6 +77,20 @@ class MalformedRequestsGrpcTest {
 
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
         assertThat(reply.headers().firstValue("grpc-status")).hasValue("3");
+    }
+
+    @Test
+    void aLongDescriptionInAnyScriptReachesTheClientCut() {
+        String sampleId = "日本語のタグ".repeat(500); // echoed in the description: 9,000 bytes once percent-encoded
+
+        assertThatThrownBy(() -> ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getActivations(ActivationRequest.newBuilder().setSampleId(sampleId).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("sample_id must be")
+                            .endsWith("(" + ("sample_id must be a sample's number, not ''".length() + sampleId.length())
+                                    + " characters)");
+                });
     }
 
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
