@@ -49,8 +49,7 @@ class HostileRequestsFuzzTest {
         if (server != null) {
             server.close();
         }
-        assertThat(TALLY.failures()).isZero();
-        if (TALLY.properties().size() == PROPERTIES) {
+        if (TALLY.properties().size() == PROPERTIES && TALLY.failures() == 0) {
             assertThat(TALLY.inputs()).as("inputs of the whole suite").isGreaterThanOrEqualTo(REQUIRED_INPUTS);
         }
     }
@@ -71,14 +70,14 @@ class HostileRequestsFuzzTest {
 
     @Test
     void everyRpcRefusesGarbledBytesWithASpecificStatus() throws Exception {
-        calls("garbled bytes", FuzzCall.garbledBytes(() -> known), 50_000, false);
+        calls("garbled bytes", FuzzCall.garbledBytes(() -> known), 60_000, false);
     }
 
     @Test
     void malformedGrpcFramingIsRefusedWithAStatus() throws Exception {
         server.restoreBaseline(false);
         MalformedFrames frames = new MalformedFrames(server.port());
-        Property.forAll("malformed framing", MalformedFrames.frames(() -> known)).tries(16_000).inFlight(IN_FLIGHT)
+        Property.forAll("malformed framing", MalformedFrames.frames(() -> known)).tries(20_000).inFlight(IN_FLIGHT)
                 .within(HANG).settlingEvery(SETTLE_EVERY, () -> settle(false)).countedIn(TALLY)
                 .check(frame -> frames.send(frame).thenApply(reply -> reply.specific() ? null
                         : "answered with 5xx, UNKNOWN or INTERNAL: " + reply));
@@ -94,7 +93,7 @@ class HostileRequestsFuzzTest {
     @Test
     void anyQueryIsAppliedOrRefusedWithAMessage() throws Exception {
         server.restoreBaseline(false);
-        Property.forAll("query token soup", QuerySoup.queries()).tries(16_000).inFlight(IN_FLIGHT).within(HANG)
+        Property.forAll("query token soup", QuerySoup.queries()).tries(8_000).inFlight(IN_FLIGHT).within(HANG)
                 .shrinkingWith(QuerySoup.shrinker()).countedIn(TALLY)
                 .check(query -> QuerySoup.check(server.channel(), query, FuzzedServer.TRAIN + FuzzedServer.TEST));
     }

@@ -66,9 +66,19 @@ final class MalformedFrames {
                 rpc = ServedMethods.ALL.get(random.nextInt(ServedMethods.ALL.size()));
                 message = random.nextBoolean() ? requests.message(rpc.proto().getInputType()).toByteArray()
                         : requests.garbled(rpc.proto().getInputType());
-            } while (FuzzedServer.wouldStop(rpc, message));
+            } while (mayStop(rpc, message));
             return damaged(random, rpc, message);
         };
+    }
+
+    /**
+     * Whether the server may read a STOP control from a frame around {@code message}: the message
+     * itself, or the message cut by one byte that a frame announcing one byte less hands it (bytes
+     * that do not parse whole may parse cut).
+     */
+    private static boolean mayStop(ServedMethods.Rpc rpc, byte[] message) {
+        return FuzzedServer.wouldStop(rpc, message)
+                || message.length > 0 && FuzzedServer.wouldStop(rpc, java.util.Arrays.copyOf(message, message.length - 1));
     }
 
     private static Frame damaged(Random random, ServedMethods.Rpc rpc, byte[] message) {
