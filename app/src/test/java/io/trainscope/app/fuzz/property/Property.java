@@ -194,6 +194,9 @@ public final class Property<T> {
         StringBuilder out = new StringBuilder(String.format("property \"%s\": %d of %d inputs failed (seed %d; re-run with"
                 + " -D%s=%d, or one try alone with -D%s=%d -D%s=<try>)", name, failures.size(), checked, seed,
                 Seeds.SEED_PROPERTY, seed, Seeds.SEED_PROPERTY, seed, TRY_PROPERTY));
+        if (failures.size() >= MAX_FAILURES) {
+            out.append(String.format("; stopped at the %dth failure", MAX_FAILURES));
+        }
         for (Failure<T> failure : failures.subList(0, Math.min(REPORTED, failures.size()))) {
             out.append(String.format("%n  try %d: %s%n    -> %s", failure.tryIndex(), cut(describe.apply(failure.input())),
                     cut(failure.problem())));

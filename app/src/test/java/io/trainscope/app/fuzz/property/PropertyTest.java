@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+/** The property harness: shrinking, seeds and single tries, the bound on checks in flight, hangs, counts. */
 class PropertyTest {
 
     private static final Gen<List<String>> LETTERS = Gen.lists(Gen.of(List.of("a", "b", "c", "d", "x", "y")), 12);
@@ -35,6 +36,17 @@ class PropertyTest {
     @Test
     void theSameSeedGivesTheSameInputsInTheSameTries() throws Exception {
         assertThat(inputsOf("repeatable")).isEqualTo(inputsOf("repeatable")).isNotEqualTo(inputsOf("another name"));
+    }
+
+    @Test
+    void oneTryAloneGetsTheInputItHadInTheWholeRun() throws Exception {
+        List<List<String>> whole = inputsOf("one try");
+        System.setProperty(Property.TRY_PROPERTY, "17");
+        try {
+            assertThat(inputsOf("one try")).containsExactly(whole.get(17));
+        } finally {
+            System.clearProperty(Property.TRY_PROPERTY);
+        }
     }
 
     @Test
@@ -73,7 +85,7 @@ class PropertyTest {
         Tally tally = new Tally();
         assertThatThrownBy(() -> Property.forAll("always wrong", Gen.ints(0, 9)).tries(1_000).countedIn(tally)
                 .check(Check.blocking(n -> "wrong")))
-                .hasMessageContaining("10 of 10 inputs failed").hasMessageContaining("and 7 more");
+                .hasMessageContaining("10 of 10 inputs failed").hasMessageContaining("stopped at the 10th failure").hasMessageContaining("and 7 more");
         assertThat(tally.failures()).isEqualTo(Property.MAX_FAILURES);
     }
 
