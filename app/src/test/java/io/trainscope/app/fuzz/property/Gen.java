@@ -49,10 +49,6 @@ public interface Gen<T> {
         };
     }
 
-    static <T> Gen<T> constant(T value) {
-        return random -> value;
-    }
-
     /** One of {@code values}, each as likely. */
     static <T> Gen<T> of(List<T> values) {
         List<T> copy = List.copyOf(values);
@@ -90,10 +86,10 @@ public interface Gen<T> {
     @SafeVarargs
     static <T> Gen<T> frequency(Weighted<T>... choices) {
         List<Weighted<T>> copy = List.of(choices);
-        int total = copy.stream().mapToInt(Weighted::weight).sum();
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("choices is empty");
         }
+        int total = copy.stream().mapToInt(Weighted::weight).sum();
         return random -> {
             int pick = random.nextInt(total);
             for (Weighted<T> choice : copy) {

@@ -104,6 +104,15 @@ class PropertyTest {
         assertThat(runningWhenSettled).hasSize(9).containsOnly(0);
     }
 
+    @Test
+    void stringsAreWellFormedUnicodeOfBoundedLength() throws Exception {
+        Property.forAll("strings", Gen.strings(6)).tries(2_000).check(Check.blocking(text -> {
+            assertThat(text.codePointCount(0, text.length())).isLessThanOrEqualTo(6);
+            assertThat(text.codePoints().filter(c -> c >= 0xd800 && c <= 0xdfff)).as("lone surrogates").isEmpty();
+            return null;
+        }));
+    }
+
     private static List<List<String>> inputsOf(String name) throws Exception {
         List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
         Property.forAll(name, LETTERS).tries(50).check(Check.blocking(tokens -> {

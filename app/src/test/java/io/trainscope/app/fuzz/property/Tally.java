@@ -1,6 +1,7 @@
 package io.trainscope.app.fuzz.property;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Inputs checked and failures seen by the properties of one test class, printed as a total line. */
@@ -24,8 +25,8 @@ public final class Tally {
     }
 
     /** The names of the properties that ran. */
-    public java.util.Set<String> properties() {
-        return java.util.Set.copyOf(counts.keySet());
+    public Set<String> properties() {
+        return Set.copyOf(counts.keySet());
     }
 
     /** Prints {@code fuzz: total N inputs, F failures}. */
