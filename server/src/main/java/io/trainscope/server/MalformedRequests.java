@@ -27,6 +27,8 @@ final class MalformedRequests implements GrpcExceptionHandlerFunction {
     private static final int MAX_DESCRIPTION = 1_000;
     private static final String OUR_CODE = "io.trainscope.";
     private static final String OUR_MESSAGES = "io.trainscope.proto.";
+    private static final String ARMERIA_GRPC_SERVER = "com.linecorp.armeria.server.grpc.";
+    private static final String ARMERIA_GRPC_SERVER_INTERNALS = "com.linecorp.armeria.internal.server.grpc.";
 
     @Override
     public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
@@ -41,13 +43,13 @@ final class MalformedRequests implements GrpcExceptionHandlerFunction {
             return null;
         }
         String what = status.getDescription() != null ? status.getDescription() : String.valueOf(cause.getMessage());
-        return Status.INVALID_ARGUMENT.withDescription("The request to " + ctx.path() + " could not be read: " + what)
+        return Status.INVALID_ARGUMENT.withDescription(bounded("The request to " + ctx.path() + " could not be read: " + what))
                 .withCause(cause);
     }
 
     /**
      * Rewrites grpc-java's INTERNAL for a unary call with no request message, or with two; and cuts
-     * every status description to {@value #MAX_DESCRIPTION} characters, since it travels in HTTP/2
+     * every status description to {@value #MAX_DESCRIPTION} bytes as sent, since it travels in HTTP/2
      * trailers that clients cap at a few KB (a longer one resets the stream) and may echo what the
      * client sent.
      */
@@ -64,9 +66,9 @@ final class MalformedRequests implements GrpcExceptionHandlerFunction {
                                     + " takes exactly one request message (" + status.getDescription() + ")");
                         }
                         String description = status.getDescription();
-                        if (description != null && description.length() > MAX_DESCRIPTION) {
-                            status = status.withDescription(description.substring(0, MAX_DESCRIPTION) + "... ("
-                                    + description.length() + " characters)");
+                        String cut = description == null ? null : bounded(description);
+                        if (cut != description) {
+                            status = status.withDescription(cut);
                         }
                         super.close(status, trailers);
                     }
@@ -75,10 +77,36 @@ final class MalformedRequests implements GrpcExceptionHandlerFunction {
         };
     }
 
+    /**
+     * {@code description} cut so that, percent-encoded as grpc-message (three bytes for each UTF-8
+     * byte outside printable ASCII), it takes at most about {@value #MAX_DESCRIPTION} bytes: a cut
+     * by characters let 1,000 Japanese characters grow to 9,000 bytes, past what clients accept.
+     */
+    static String bounded(String description) {
+        int encoded = 0;
+        for (int i = 0; i < description.length(); i += Character.charCount(description.codePointAt(i))) {
+            int c = description.codePointAt(i);
+            encoded += c >= ' ' && c < '~' && c != '%' ? 1 : 3 * (c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4);
+            if (encoded > MAX_DESCRIPTION) {
+                return description.substring(0, i) + "... (" + description.length() + " characters)";
+            }
+        }
+        return description;
+    }
+
+    /**
+     * Whether one of our classes threw {@code cause}: only the frames above the one where Armeria
+     * hands the request to its gRPC call count, since our decorators (PerMessageLimit, auth) sit
+     * below it as callers whenever a request's body has arrived by the time they are served.
+     */
     private static boolean thrownByOurCode(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             for (StackTraceElement frame : t.getStackTrace()) {
-                if (frame.getClassName().startsWith(OUR_CODE) && !frame.getClassName().startsWith(OUR_MESSAGES)) {
+                String name = frame.getClassName();
+                if (name.startsWith(ARMERIA_GRPC_SERVER) || name.startsWith(ARMERIA_GRPC_SERVER_INTERNALS)) {
+                    break;
+                }
+                if (name.startsWith(OUR_CODE) && !name.startsWith(OUR_MESSAGES)) {
                     return true;
                 }
             }

@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
+import io.trainscope.app.fuzz.property.Gen;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * HTTP/2 requests to the gRPC port that no gRPC library would send: bad length prefixes, a
@@ -38,16 +40,48 @@ final class MalformedFrames {
             "application/protobuf", "application/x-protobuf", "text/plain", "application/grpc+json", "application/grpc+thrift",
             "multipart/form-data; boundary=x");
 
-    private final WebClient client;
-    private final Random random;
-
-    MalformedFrames(int port, Random random) {
-        this.client = WebClient.builder("h2c://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20))
-                .maxResponseLength(64 * 1024 * 1024).build();
-        this.random = random;
+    /** One request as it goes on the wire: path, headers and body, and how it was made, for a report. */
+    record Frame(ServedMethods.Rpc rpc, RequestHeaders headers, byte[] body, String described) {
+        @Override
+        public String toString() {
+            return described;
+        }
     }
 
-    CompletableFuture<Reply> send(ServedMethods.Rpc rpc, byte[] message) {
+    private final WebClient client;
+
+    /** A client for the server on {@code port}, shared by every frame sent. */
+    MalformedFrames(int port) {
+        this.client = WebClient.builder("h2c://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20))
+                .maxResponseLength(64 * 1024 * 1024).build();
+    }
+
+    /** Frames of any content type, damaged one way or another, around requests well-formed or garbled. */
+    static Gen<Frame> frames(Supplier<RandomRequests.Known> known) {
+        return random -> {
+            RandomRequests requests = new RandomRequests(random, known.get());
+            ServedMethods.Rpc rpc;
+            byte[] message;
+            do {
+                rpc = ServedMethods.ALL.get(random.nextInt(ServedMethods.ALL.size()));
+                message = random.nextBoolean() ? requests.message(rpc.proto().getInputType()).toByteArray()
+                        : requests.garbled(rpc.proto().getInputType());
+            } while (mayStop(rpc, message));
+            return damaged(random, rpc, message);
+        };
+    }
+
+    /**
+     * Whether the server may read a STOP control from a frame around {@code message}: the message
+     * itself, or the message cut by one byte that a frame announcing one byte less hands it (bytes
+     * that do not parse whole may parse cut).
+     */
+    private static boolean mayStop(ServedMethods.Rpc rpc, byte[] message) {
+        return FuzzedServer.wouldStop(rpc, message)
+                || message.length > 0 && FuzzedServer.wouldStop(rpc, java.util.Arrays.copyOf(message, message.length - 1));
+    }
+
+    private static Frame damaged(Random random, ServedMethods.Rpc rpc, byte[] message) {
         String contentType = CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
         RequestHeadersBuilder headers = RequestHeaders.builder(HttpMethod.POST, "/" + rpc.name())
                 .contentType(MediaType.parse(contentType)).add("te", "trailers");
@@ -64,15 +98,20 @@ final class MalformedFrames {
             default -> { }
         }
         int damage = random.nextInt(8);
-        byte[] body = body(damage, message);
+        byte[] body = body(random, damage, message);
         if (contentType.equals("application/grpc-web-text")) {
             body = random.nextBoolean() ? Base64.getEncoder().encode(body)
                     : (new String(body, StandardCharsets.ISO_8859_1) + "!*").getBytes(StandardCharsets.ISO_8859_1);
         }
         String described = rpc.name() + " " + contentType + " " + oddity + " frame damage " + damage + ", " + body.length
                 + " bytes";
-        HttpResponse response = client.execute(HttpRequest.of(headers.build(), HttpData.wrap(body)));
-        if (rpc.serverStreaming()) {
+        return new Frame(rpc, headers.build(), body, described);
+    }
+
+    CompletableFuture<Reply> send(Frame frame) {
+        String described = frame.described();
+        HttpResponse response = client.execute(HttpRequest.of(frame.headers(), HttpData.wrap(frame.body())));
+        if (frame.rpc().serverStreaming()) {
             // A stream that starts never ends: its headers tell whether it was refused (trailers-only) or started.
             return response.split().headers().thenApply(h -> {
                 response.abort();
@@ -85,7 +124,7 @@ final class MalformedFrames {
     }
 
     /** A gRPC frame (flag, length, message) damaged one way or another. */
-    private byte[] body(int damage, byte[] message) {
+    private static byte[] body(Random random, int damage, byte[] message) {
         return switch (damage) {
             case 0 -> OddValues.bytes(random, 4); // shorter than a frame header
             case 1 -> frame(0, message.length + 1 + random.nextInt(1000), message); // says more than it holds

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.TextFormat;
 import io.trainscope.app.LiveRun;
+import io.trainscope.app.fuzz.property.Gen;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class RefusalCheck {
 
+    /** One request: the RPC and the message sent. */
+    record Request(ServedMethods.Rpc rpc, DynamicMessage message) {
+        @Override
+        public String toString() {
+            return rpc.name() + ": " + TextFormat.shortDebugString(message);
+        }
+    }
+
     /** The RPCs that change the run when they succeed; most requests go to them. */
     private static final List<ServedMethods.Rpc> CHANGING = List.of("ExperimentCommand", "EditDataSample",
             "RestoreCheckpoint", "RenameExperimentRun", "SetExperimentRunNotes", "TriggerEvaluation", "CancelEvaluation")
@@ -27,38 +36,37 @@ final class RefusalCheck {
 
     private final FuzzedServer server;
     private StateFingerprint last;
-    private long refused;
 
     RefusalCheck(FuzzedServer server) {
         this.server = server;
     }
 
-    void check(Random random, String property) throws Exception {
-        ServedMethods.Rpc rpc = pick(random);
-        DynamicMessage request = new RandomRequests(random, server.known()).message(rpc.proto().getInputType());
-        byte[] bytes = request.toByteArray();
-        if (FuzzedServer.wouldStop(rpc, bytes)) {
-            return;
-        }
+    /** Requests to the RPCs that change the run (mostly), aimed at what the server knows at the time. */
+    Gen<Request> requests() {
+        Gen<Request> requests = random -> {
+            ServedMethods.Rpc rpc = pick(random);
+            return new Request(rpc, new RandomRequests(random, server.known()).message(rpc.proto().getInputType()));
+        };
+        return requests.filter(r -> !FuzzedServer.wouldStop(r.rpc(), r.message().toByteArray()));
+    }
+
+    /** Sends {@code request} and asserts that a refusal left the run as it was; returns null when it did. */
+    String problem(Request request) throws Exception {
         StateFingerprint before = last != null ? last : StateFingerprint.of(server.experiment());
-        RawCalls.Answer answer = RawCalls.call(server.channel(), rpc, List.of(bytes), false,
-                HostileRequestsFuzzTest.DEADLINE).get(HostileRequestsFuzzTest.DEADLINE.toSeconds() + 10, TimeUnit.SECONDS);
-        String described = answer + " for " + TextFormat.shortDebugString(request);
-        boolean specific = answer.specific();
-        FuzzTally.add(property, 1, specific ? 0 : 1);
-        assertThat(specific).as("a specific status: %s", described).isTrue();
+        RawCalls.Answer answer = RawCalls.call(server.channel(), request.rpc(), List.of(request.message().toByteArray()),
+                false, HostileRequestsFuzzTest.DEADLINE).get(HostileRequestsFuzzTest.DEADLINE.toSeconds() + 10,
+                TimeUnit.SECONDS);
+        if (!answer.specific()) {
+            return "not a specific status: " + answer;
+        }
         if (answer.refused()) {
-            refused++;
             StateFingerprint after = StateFingerprint.of(server.experiment());
-            assertThat(after).as("the run after a refused request: %s", described).isEqualTo(before);
             last = after;
+            assertThat(after).as("the run after a refused request (%s)", answer).isEqualTo(before);
         } else {
             settle();
         }
-    }
-
-    long refused() {
-        return refused;
+        return null;
     }
 
     /** After an accepted request: paused again, baseline hyperparameters, nothing queued, table written. */

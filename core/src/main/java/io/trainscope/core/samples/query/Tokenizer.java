@@ -195,7 +195,9 @@ final class Tokenizer {
             case '@' -> throw new QueryException("'@' at position " + position + ": variables are not part of the query language");
             case ':', '.' -> throw new QueryException("'" + c + "' at position " + position
                     + " is not allowed here; a column name containing it goes in backticks, e.g. `tag:hard`");
-            default -> throw new QueryException("unexpected character '" + c + "' at position " + position);
+            // The whole code point: half of a surrogate pair would not survive a protobuf string.
+            default -> throw new QueryException("unexpected character '" + Character.toString(text.codePointAt(start))
+                    + "' at position " + position);
         };
     }
 }

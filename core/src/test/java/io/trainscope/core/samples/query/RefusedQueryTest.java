@@ -43,6 +43,11 @@ class RefusedQueryTest {
     }
 
     @Test
+    void anUnexpectedCharacterOutsideTheBasicPlaneIsQuotedWhole() {
+        refused("loss > 1 \uD83D\uDE00", "unexpected character '\uD83D\uDE00' at position 10");
+    }
+
+    @Test
     void subqueryTextStaysAnUnknownColumn() {
         refused("origin == 'x' or SELECT", "unknown column 'SELECT'");
     }
