@@ -43,7 +43,7 @@ record FuzzCall(ServedMethods.Rpc rpc, List<byte[]> messages, boolean keepOpen, 
 
     /** Sends the call; completes when the server has answered (a stream: at its first message). */
     CompletableFuture<RawCalls.Answer> send(FuzzedServer server, Duration deadline) {
-        return RawCalls.call(server.channel(), rpc, messages, keepOpen, deadline);
+        return RawCalls.call(server.fuzzChannel(), rpc, messages, keepOpen, deadline);
     }
 
     String describe() {

@@ -20,10 +20,13 @@ import io.trainscope.server.TrainingSession;
 import io.trainscope.server.ServerSettings;
 import io.trainscope.djl.data.GeneratedShapes;
 import io.trainscope.djl.train.TrainingOptions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The real training the fuzz properties hammer: a small run on loopback with two checkpoints to
@@ -37,12 +40,31 @@ final class FuzzedServer implements AutoCloseable {
     private static final float LEARNING_RATE = 1e-3f;
     private static final int BATCH_SIZE = 32;
 
+    /**
+     * Fuzz calls per connection. Many refused calls make grpc-java reset their streams, and the
+     * server (Netty's rapid-reset guard, as it should) closes a connection that resets too many
+     * streams in a short window: a real client would reconnect, so the fuzz spreads its calls.
+     */
+    private static final int CALLS_PER_CONNECTION = 100;
+    /** Rotations a retired connection stays open for, so a call that picked it just before a rotation still starts. */
+    private static final int RETIRED_KEPT = 4;
+
     private final TrainingSession session;
     private final ManagedChannel channel;
+    private final AtomicLong fuzzCalls = new AtomicLong();
+    private final Deque<ManagedChannel> fuzzChannels = new ArrayDeque<>();
+    private volatile ManagedChannel fuzzChannel;
 
     private FuzzedServer(TrainingSession session, ManagedChannel channel) {
         this.session = session;
         this.channel = channel;
+        this.fuzzChannel = newChannel(session.server().port());
+        fuzzChannels.add(fuzzChannel);
+    }
+
+    private static ManagedChannel newChannel(int port) {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
     }
 
     static FuzzedServer start() throws Exception {
@@ -50,8 +72,7 @@ final class FuzzedServer implements AutoCloseable {
         TrainingSession session = TrainingSession.start(GeneratedShapes.create("shapes/train", TRAIN, 1),
                 GeneratedShapes.create("shapes/test", TEST, 2), TrainingOptions.epochs(10_000), BATCH_SIZE, LEARNING_RATE,
                 false, ServerSettings.loopback(), LiveRun.runDirectory());
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        ManagedChannel channel = newChannel(session.server().port());
         FuzzedServer server = new FuzzedServer(session, channel);
         LiveRun.await("training runs", () -> session.experiment().step() > 10, 120);
         Experiment experiment = session.experiment();
@@ -73,8 +94,23 @@ final class FuzzedServer implements AutoCloseable {
                 .get(60, TimeUnit.SECONDS);
     }
 
+    /** The channel for the server's own reads (baseline, health). */
     ManagedChannel channel() {
         return channel;
+    }
+
+    /** A channel for one fuzz call: a new connection every {@value #CALLS_PER_CONNECTION} calls. */
+    ManagedChannel fuzzChannel() {
+        if (fuzzCalls.incrementAndGet() % CALLS_PER_CONNECTION == 0) {
+            synchronized (fuzzChannels) {
+                fuzzChannel = newChannel(session.server().port());
+                fuzzChannels.addLast(fuzzChannel);
+                if (fuzzChannels.size() > RETIRED_KEPT + 1) {
+                    fuzzChannels.removeFirst().shutdown(); // graceful: its calls in flight finish
+                }
+            }
+        }
+        return fuzzChannel;
     }
 
     Experiment experiment() {
@@ -160,6 +196,9 @@ final class FuzzedServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         channel.shutdownNow();
+        synchronized (fuzzChannels) {
+            fuzzChannels.forEach(ManagedChannel::shutdownNow);
+        }
         session.close();
     }
 }

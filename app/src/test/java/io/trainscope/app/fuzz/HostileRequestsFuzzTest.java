@@ -96,7 +96,7 @@ class HostileRequestsFuzzTest {
         server.restoreBaseline(false);
         Property.forAll("query token soup", QuerySoup.queries()).tries(8_000).inFlight(IN_FLIGHT).within(HANG)
                 .shrinkingWith(QuerySoup.shrinker()).countedIn(TALLY)
-                .check(query -> QuerySoup.check(server.channel(), query, FuzzedServer.TRAIN + FuzzedServer.TEST));
+                .check(query -> QuerySoup.check(server.fuzzChannel(), query, FuzzedServer.TRAIN + FuzzedServer.TEST));
     }
 
     /** Sends {@code tries} calls, 64 at a time, to a run that trains or is paused: each answered with a specific status. */

@@ -53,7 +53,7 @@ final class RefusalCheck {
     /** Sends {@code request} and asserts that a refusal left the run as it was; returns null when it did. */
     String problem(Request request) throws Exception {
         StateFingerprint before = last != null ? last : StateFingerprint.of(server.experiment());
-        RawCalls.Answer answer = RawCalls.call(server.channel(), request.rpc(), List.of(request.message().toByteArray()),
+        RawCalls.Answer answer = RawCalls.call(server.fuzzChannel(), request.rpc(), List.of(request.message().toByteArray()),
                 false, HostileRequestsFuzzTest.DEADLINE).get(HostileRequestsFuzzTest.DEADLINE.toSeconds() + 10,
                 TimeUnit.SECONDS);
         if (!answer.specific()) {
