@@ -55,10 +55,11 @@ class RunsPanelBrowserTest {
     @Test
     void restoringACheckpointStartsACurrentBranchUnderItsRunThatCanBeRenamedAndSaved() throws Exception {
         String run = "#runs-list .run-item[data-hash='" + original + "']";
+        // The chips and the "latest" label come from two reads (checkpoints, runs): wait for both to show step 40.
         wait.until(d -> present(run + " .checkpoint[data-id='" + original + "@20']")
-                && present(run + " .checkpoint[data-id='" + original + "@40']"));
+                && present(run + " .checkpoint[data-id='" + original + "@40']")
+                && text(run + " > .run-head .run-latest").equals("latest @40"));
         assertThat(attribute(run, "data-current")).isEqualTo("true");
-        assertThat(text(run + " > .run-head .run-latest")).isEqualTo("latest @40");
         assertThat(text(run + " > .run-head .run-hash")).isEqualTo(shortHash(original));
 
         click(run + " .checkpoint[data-id='" + original + "@20']");
