@@ -28,10 +28,17 @@ final class MalformedFrames {
 
     /** How the server answered one request: HTTP status and the grpc-status it gave, if any. */
     record Reply(String request, int httpStatus, String grpcStatus, String grpcMessage) {
-        /** An answer that names the problem: no 5xx (but 501 for UNIMPLEMENTED), no UNKNOWN (2) or INTERNAL (13). */
+        /**
+         * An answer that names the problem: no 5xx (but 501 for UNIMPLEMENTED, and 504 for a deadline the
+         * request itself set), no UNKNOWN (2) or INTERNAL (13).
+         */
         boolean specific() {
-            boolean unimplemented = httpStatus == 501 && "12".equals(grpcStatus); // an unframed call to UNIMPLEMENTED
-            return (httpStatus < 500 || unimplemented) && !"2".equals(grpcStatus) && !"13".equals(grpcStatus);
+            // Armeria answers an unframed call with the HTTP status its gRPC status maps to: UNIMPLEMENTED
+            // is 501, and DEADLINE_EXCEEDED (a "1m" or "0n" grpc-timeout that ran out) is 504.
+            boolean unimplemented = httpStatus == 501 && "12".equals(grpcStatus);
+            boolean deadlineExceeded = httpStatus == 504 && "4".equals(grpcStatus) && request.contains("grpc-timeout");
+            return (httpStatus < 500 || unimplemented || deadlineExceeded) && !"2".equals(grpcStatus)
+                    && !"13".equals(grpcStatus);
         }
     }
 
