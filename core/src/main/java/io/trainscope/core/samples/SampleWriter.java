@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class SampleWriter implements AutoCloseable {
 
     static final long FLUSH_MILLIS = 1000;
+    /** Steps' statistics kept while writes fail: a few minutes of training. */
+    private static final int MAX_UNWRITTEN = 20_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleWriter.class);
     private static final String MERGE = """
@@ -40,6 +42,8 @@ final class SampleWriter implements AutoCloseable {
     private final SampleSpace space;
     private final ScheduledExecutorService thread;
     private final ConcurrentLinkedQueue<BatchStats> pending = new ConcurrentLinkedQueue<>();
+    /** Taken from {@link #pending} but not yet committed; only the writer thread touches it. */
+    private final List<BatchStats> unwritten = new ArrayList<>();
     private final SampleEdits edits;
 
     SampleWriter(DuckDBConnection connection, SampleSpace space, DiscardedSamples discarded, Runnable schemaChanged) {
@@ -89,14 +93,44 @@ final class SampleWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends what is queued to the history and merges each sample's latest values into
+     * {@code samples}, in one transaction (one commit a flush). If it fails, nothing of it is in
+     * the file and the statistics are kept for the next flush.
+     */
     private void flushPending() throws SQLException {
-        if (pending.isEmpty()) {
+        BatchStats next;
+        while ((next = pending.poll()) != null) {
+            unwritten.add(next);
+        }
+        if (unwritten.size() > MAX_UNWRITTEN) { // the file has refused writes for minutes: keep memory bounded
+            int dropped = unwritten.size() - MAX_UNWRITTEN;
+            unwritten.subList(0, dropped).clear();
+            LOG.error("Dropped the per-sample statistics of {} steps that could not be written", dropped);
+        }
+        if (unwritten.isEmpty()) {
             return;
         }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN TRANSACTION");
+            try {
+                appendHistoryAndUpdates();
+                statement.execute(MERGE);
+                statement.execute("DELETE FROM sample_updates");
+                statement.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                statement.execute("ROLLBACK");
+                throw e;
+            }
+        }
+        unwritten.clear();
+    }
+
+    /** Every queued statistic into {@code sample_history}, and each sample's latest into {@code sample_updates}. */
+    private void appendHistoryAndUpdates() throws SQLException {
         Map<Integer, Latest> latest = new HashMap<>();
         try (DuckDBAppender history = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "sample_history")) {
-            BatchStats stats;
-            while ((stats = pending.poll()) != null) {
+            for (BatchStats stats : unwritten) {
                 for (int i = 0; i < stats.ids().length; i++) {
                     int row = space.row(stats.origin(), stats.ids()[i]);
                     history.beginRow();
@@ -123,12 +157,6 @@ final class SampleWriter implements AutoCloseable {
                 updates.append(value.seen());
                 updates.endRow();
             }
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("BEGIN TRANSACTION");
-            statement.execute(MERGE);
-            statement.execute("DELETE FROM sample_updates");
-            statement.execute("COMMIT");
         }
     }
 
