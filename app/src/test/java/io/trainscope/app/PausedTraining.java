@@ -35,6 +35,16 @@ final class PausedTraining implements AutoCloseable {
         });
     }
 
+    /** Started running on the default training set; paused once past step {@code step}, every sample's signals stored. */
+    static PausedTraining pausedPast(long step) throws Exception {
+        PausedTraining training = new PausedTraining(LiveRun.shapes(AccessTokens.none(), false));
+        return training.closedIfFailing(() -> {
+            LiveRun.await("training runs", () -> training.experiment().step() > step, 60);
+            training.experiment().steering().pause().get(30, TimeUnit.SECONDS);
+            training.experiment().samples().flush().join();
+        });
+    }
+
     Experiment experiment() {
         return session.experiment();
     }
