@@ -10,7 +10,11 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
-/** A fresh certificate set made by {@code scripts/make-certs}, the command the README gives users. */
+/**
+ * A fresh certificate set made by {@code scripts/make-certs}, the command the README gives users.
+ * The server module's tests have their own (TestCertificates): modules share no test code, as the
+ * build publishes no test-jar; this one adds the SPKI hash that only the browser tests need.
+ */
 record Certificates(Path dir) {
 
     static Certificates make() throws Exception {

@@ -3,11 +3,9 @@ package io.trainscope.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.trainscope.proto.v1.SampleHistoryRequest;
 import io.trainscope.proto.v1.SampleHistoryResponse;
@@ -32,8 +30,6 @@ import io.trainscope.proto.weightslab.HistogramBin;
 import io.trainscope.proto.weightslab.HistogramRequest;
 import io.trainscope.proto.weightslab.HistogramResponse;
 import io.trainscope.proto.weightslab.SampleEditType;
-import io.trainscope.server.TrainingSession;
-import io.trainscope.server.auth.AccessTokens;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
@@ -47,28 +43,24 @@ class DataPlaneGrpcTest {
 
     private static final int TRAIN = 20_000;
     private static final int TEST = 500;
-    private static TrainingSession session;
-    private static ManagedChannel channel;
+    private static PausedTraining training;
 
     @BeforeAll
     static void start() throws Exception {
-        session = LiveRun.shapes(AccessTokens.none(), false);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
-        LiveRun.await("training runs", () -> session.experiment().step() > 40, 60);
-        session.experiment().steering().pause().get(30, TimeUnit.SECONDS);
-        session.experiment().samples().flush().join();
+        training = PausedTraining.pausedPast(40);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        session.close();
+        if (training != null) {
+            training.close();
+        }
     }
 
     private static ExperimentServiceGrpc.ExperimentServiceBlockingStub client(String id) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("x-trainscope-client-id", Metadata.ASCII_STRING_MARSHALLER), id);
-        return ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        return ExperimentServiceGrpc.newBlockingStub(training.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
@@ -182,10 +174,10 @@ class DataPlaneGrpcTest {
         DataEditsResponse discard = edit(onTrain("discarded", 10, 11).setBoolValue(true));
         assertThat(discard.getSuccess()).as(discard.getMessage()).isTrue();
         assertThat(query("d", "").getNumberOfDiscardedSamples()).isEqualTo(discardedBefore + 2);
-        assertThat(session.experiment().samples().discarded().contains("train", 10)).isTrue();
+        assertThat(training.experiment().samples().discarded().contains("train", 10)).isTrue();
         assertThat(edit(onTrain("discarded", 10, 11).setBoolValue(false)).getSuccess()).isTrue();
         assertThat(query("d", "").getNumberOfDiscardedSamples()).isEqualTo(discardedBefore);
-        List<String> audit = Files.readAllLines(session.experiment().audit().file());
+        List<String> audit = Files.readAllLines(training.experiment().audit().file());
         assertThat(audit).anySatisfy(line -> assertThat(line).contains("data_edit").contains("\"bool_value\":\"true\"")
                 .contains("10,11"));
     }
@@ -225,7 +217,7 @@ class DataPlaneGrpcTest {
         assertThat(edit(onTrain("tag", 1).setStringValue("bad name!")).getMessage()).contains("is not a tag name");
         assertThat(edit(onTrain("discarded", 1).setSampleOrigins(0, "nope").setBoolValue(true)).getSuccess()).isFalse();
         assertThat(query("b", "").getNumberOfDiscardedSamples()).isEqualTo(discarded);
-        assertThat(session.experiment().samples().discarded().contains("train", 5)).isFalse();
+        assertThat(training.experiment().samples().discarded().contains("train", 5)).isFalse();
     }
 
     @Test
@@ -270,11 +262,11 @@ class DataPlaneGrpcTest {
         query("s", "origin == 'train' and encounters > 0");
         String id = client("s").getDataSamples(DataSamplesRequest.newBuilder().setRecordsCnt(1).build())
                 .getDataRecords(0).getSampleId();
-        SampleHistoryResponse history = SampleServiceGrpc.newBlockingStub(channel).getSampleHistory(
+        SampleHistoryResponse history = SampleServiceGrpc.newBlockingStub(training.channel()).getSampleHistory(
                 SampleHistoryRequest.newBuilder().setOrigin("train").setSampleId(id).build());
         assertThat(history.getSuccess()).as(history.getMessage()).isTrue();
         assertThat(history.getStepsCount()).isPositive().isEqualTo(history.getLossesCount());
-        assertThat(SampleServiceGrpc.newBlockingStub(channel).getSampleHistory(SampleHistoryRequest.newBuilder()
+        assertThat(SampleServiceGrpc.newBlockingStub(training.channel()).getSampleHistory(SampleHistoryRequest.newBuilder()
                 .setOrigin("train").setSampleId("9999999").build()).getSuccess()).isFalse();
         assertThat(seen.getSuccess()).isTrue();
         DataSamplesResponse invalid = client("s").getDataSamples(DataSamplesRequest.newBuilder().setStartIndex(-1)

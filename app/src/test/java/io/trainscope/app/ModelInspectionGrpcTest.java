@@ -3,26 +3,17 @@ package io.trainscope.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.model.LayerWeights;
 import io.trainscope.core.model.ModelLayers;
 import io.trainscope.djl.data.GeneratedShapes;
 import io.trainscope.proto.weightslab.ActivationMap;
 import io.trainscope.proto.weightslab.ActivationRequest;
 import io.trainscope.proto.weightslab.ActivationResponse;
-import io.trainscope.proto.weightslab.CommandResponse;
-import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
-import io.trainscope.proto.weightslab.HyperParameterCommand;
-import io.trainscope.proto.weightslab.HyperParameters;
 import io.trainscope.proto.weightslab.NeuronId;
-import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.proto.weightslab.WeightsRequest;
 import io.trainscope.proto.weightslab.WeightsResponse;
-import io.trainscope.server.TrainingSession;
-import io.trainscope.server.auth.AccessTokens;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -37,50 +28,34 @@ class ModelInspectionGrpcTest {
 
     private static final int CLASSES = GeneratedShapes.CLASS_NAMES.size();
 
-    private static TrainingSession session;
-    private static ManagedChannel channel;
-    private static ExperimentServiceGrpc.ExperimentServiceBlockingStub stub;
+    private static PausedTraining training;
 
     @BeforeAll
     static void start() throws Exception {
-        session = LiveRun.shapes(AccessTokens.none(), true, 2_000);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
-        stub = ExperimentServiceGrpc.newBlockingStub(channel);
-        LiveRun.await("model built", () -> session.experiment().model().isPresent(), 60);
-        runSteps(3);
+        training = PausedTraining.afterSteps(2_000, 3);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        session.close();
-    }
-
-    /** Runs {@code steps} more steps and waits until training is paused after them. */
-    private static void runSteps(int steps) throws InterruptedException {
-        long target = session.experiment().step() + steps;
-        CommandResponse run = stub.withDeadlineAfter(60, TimeUnit.SECONDS).experimentCommand(TrainerCommand.newBuilder()
-                .setHyperParameterChange(HyperParameterCommand.newBuilder()
-                        .setHyperParameters(HyperParameters.newBuilder().setNbSteps(steps))).build());
-        assertThat(run.getSuccess()).as(run.getMessage()).isTrue();
-        LiveRun.await(target + " steps", () -> session.experiment().step() == target
-                && session.experiment().gate().isPaused(), 120);
+        if (training != null) {
+            training.close();
+        }
     }
 
     private static WeightsResponse weights(int layer, int neuron) {
-        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).getWeights(WeightsRequest.newBuilder()
+        return training.stub().getWeights(WeightsRequest.newBuilder()
                 .setNeuronId(NeuronId.newBuilder().setLayerId(layer).setNeuronId(neuron)).build());
     }
 
     private static ActivationResponse activations(int layer, String origin, String sampleId) {
-        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).getActivations(ActivationRequest.newBuilder()
+        return training.stub().getActivations(ActivationRequest.newBuilder()
                 .setLayerId(layer).setOrigin(origin).setSampleId(sampleId).build());
     }
 
     /** What the training thread itself reads as layer {@code layer}'s weights. */
     private static LayerWeights live(int layer) throws Exception {
-        ModelLayers model = session.experiment().model().orElseThrow();
-        return session.experiment().gate().submit(step -> model.weights(layer)).get(60, TimeUnit.SECONDS);
+        ModelLayers model = training.experiment().model().orElseThrow();
+        return training.experiment().gate().submit(step -> model.weights(layer)).get(60, TimeUnit.SECONDS);
     }
 
     private static float[] floats(List<Float> values) {
@@ -105,7 +80,7 @@ class ModelInspectionGrpcTest {
         assertThat(floats(first.getWeightsList())).containsExactly(live(9).neuron(3));
         assertThat(weights(9, 3).getWeightsList()).as("paused: nothing changes").isEqualTo(first.getWeightsList());
 
-        runSteps(2);
+        training.runSteps(2);
 
         WeightsResponse later = weights(9, 3);
         assertThat(later.getWeightsList()).isNotEqualTo(first.getWeightsList());

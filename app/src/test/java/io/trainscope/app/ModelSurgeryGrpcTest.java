@@ -2,14 +2,9 @@ package io.trainscope.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.djl.surgery.ModelSurgery;
 import io.trainscope.proto.weightslab.CommandResponse;
-import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
-import io.trainscope.proto.weightslab.HyperParameterCommand;
-import io.trainscope.proto.weightslab.HyperParameters;
 import io.trainscope.proto.weightslab.LayerRepresentation;
 import io.trainscope.proto.weightslab.NeuronId;
 import io.trainscope.proto.weightslab.NeuronStatistics;
@@ -20,11 +15,8 @@ import io.trainscope.proto.weightslab.WeightsOperationRequest;
 import io.trainscope.proto.weightslab.WeightsOperationResponse;
 import io.trainscope.proto.weightslab.WeightsRequest;
 import io.trainscope.proto.weightslab.WeightsResponse;
-import io.trainscope.server.TrainingSession;
-import io.trainscope.server.auth.AccessTokens;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,37 +28,22 @@ import org.junit.jupiter.api.Test;
  */
 class ModelSurgeryGrpcTest {
 
-    private static TrainingSession session;
-    private static ManagedChannel channel;
-    private static ExperimentServiceGrpc.ExperimentServiceBlockingStub stub;
+    private static PausedTraining training;
 
     @BeforeAll
     static void start() throws Exception {
-        session = LiveRun.shapes(AccessTokens.none(), true, 2_000);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
-        stub = ExperimentServiceGrpc.newBlockingStub(channel);
-        LiveRun.await("model built", () -> session.experiment().model().isPresent(), 60);
-        runSteps(2);
+        training = PausedTraining.afterSteps(2_000, 2);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        session.close();
-    }
-
-    private static void runSteps(int steps) throws InterruptedException {
-        long target = session.experiment().step() + steps;
-        CommandResponse run = stub.withDeadlineAfter(60, TimeUnit.SECONDS).experimentCommand(TrainerCommand.newBuilder()
-                .setHyperParameterChange(HyperParameterCommand.newBuilder()
-                        .setHyperParameters(HyperParameters.newBuilder().setNbSteps(steps))).build());
-        assertThat(run.getSuccess()).as(run.getMessage()).isTrue();
-        LiveRun.await(target + " steps", () -> session.experiment().step() == target
-                && session.experiment().gate().isPaused(), 120);
+        if (training != null) {
+            training.close();
+        }
     }
 
     private static WeightsOperationResponse operate(WeightOperation.Builder operation) {
-        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).manipulateWeights(WeightsOperationRequest.newBuilder()
+        return training.stub().manipulateWeights(WeightsOperationRequest.newBuilder()
                 .setWeightOperation(operation).build());
     }
 
@@ -79,14 +56,14 @@ class ModelSurgeryGrpcTest {
     }
 
     private static LayerRepresentation layer(int id) {
-        CommandResponse reply = stub.withDeadlineAfter(60, TimeUnit.SECONDS).experimentCommand(TrainerCommand.newBuilder()
+        CommandResponse reply = training.stub().experimentCommand(TrainerCommand.newBuilder()
                 .setGetInteractiveLayers(true).build());
         assertThat(reply.getSuccess()).as(reply.getMessage()).isTrue();
         return reply.getLayerRepresentationsList().stream().filter(l -> l.getLayerId() == id).findFirst().orElseThrow();
     }
 
     private static WeightsResponse weights(int layer, int neuron) {
-        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).getWeights(WeightsRequest.newBuilder()
+        return training.stub().getWeights(WeightsRequest.newBuilder()
                 .setNeuronId(NeuronId.newBuilder().setLayerId(layer).setNeuronId(neuron)).build());
     }
 
@@ -94,7 +71,7 @@ class ModelSurgeryGrpcTest {
     void freezeStopsANeuronLearningAndTheLayerSaysItsLearningRateIsZeroUntilFrozenAgain() throws Exception {
         WeightsOperationResponse frozen = operate(op(WeightOperationType.FREEZE, 7, 3));
         assertThat(frozen.getSuccess()).as(frozen.getMessage()).isTrue();
-        assertThat(frozen.getMessage()).contains("neuron 3 of layer 7").contains("step " + session.experiment().step());
+        assertThat(frozen.getMessage()).contains("neuron 3 of layer 7").contains("step " + training.experiment().step());
         NeuronStatistics stats = layer(7).getNeuronsStatistics(3);
         assertThat(stats.getNeuronId().getNeuronId()).isEqualTo(3);
         assertThat(stats.getLearningRate()).isZero();
@@ -102,11 +79,11 @@ class ModelSurgeryGrpcTest {
         List<Float> row = weights(7, 3).getWeightsList();
         List<Float> other = weights(7, 4).getWeightsList();
 
-        runSteps(4);
+        training.runSteps(4);
 
         assertThat(weights(7, 3).getWeightsList()).isEqualTo(row);
         assertThat(weights(7, 4).getWeightsList()).isNotEqualTo(other);
-        assertThat(session.experiment().audit().recent()).anySatisfy(entry -> {
+        assertThat(training.experiment().audit().recent()).anySatisfy(entry -> {
             assertThat(entry.action()).isEqualTo("weights_operation");
             assertThat(entry.parameters()).containsEntry("op_type", "FREEZE").containsEntry("neuron_ids", "[7:3]");
             assertThat(entry.caller()).contains("127.0.0.1");
@@ -123,7 +100,7 @@ class ModelSurgeryGrpcTest {
         assertThat(removed.getSuccess()).as(removed.getMessage()).isTrue();
         assertThat(layer(3).getNeuronsCount()).isEqualTo(filters - 2);
         assertThat(layer(7).getIncomingNeuronsCount()).isEqualTo((filters - 2) * 7 * 7);
-        runSteps(3);
+        training.runSteps(3);
         WeightsOperationResponse added = operate(WeightOperation.newBuilder().setOpType(WeightOperationType.ADD_NEURONS)
                 .setLayerId(3).setNeuronsToAdd(5));
         assertThat(added.getSuccess()).as(added.getMessage()).isTrue();
@@ -131,8 +108,8 @@ class ModelSurgeryGrpcTest {
         assertThat(layer(3).getNeuronsCount()).isEqualTo(filters + 3);
         assertThat(layer(3).getNeuronsStatisticsCount()).isEqualTo(filters + 3);
         assertThat(layer(7).getIncomingNeuronsCount()).isEqualTo((filters + 3) * 7 * 7);
-        runSteps(3);
-        assertThat(session.experiment().status().name()).isIn("PAUSED", "RUNNING");
+        training.runSteps(3);
+        assertThat(training.experiment().status().name()).isIn("PAUSED", "RUNNING");
         WeightsOperationResponse reset = operate(op(WeightOperationType.REINITIALIZE, 3, filters + 2));
         assertThat(reset.getSuccess()).as(reset.getMessage()).isTrue();
         assertThat(layer(3).getNeuronsStatistics(filters + 2).getNeuronAge()).isZero();
@@ -140,7 +117,7 @@ class ModelSurgeryGrpcTest {
 
     @Test
     void neuronStatisticsCountSamplesAndMeasureTriggerRates() throws Exception {
-        runSteps(ModelSurgery.MEASURE_EVERY);
+        training.runSteps(ModelSurgery.MEASURE_EVERY);
         LayerRepresentation linear = layer(9);
         assertThat(linear.getNeuronsStatisticsList()).hasSize(linear.getNeuronsCount()).allSatisfy(n -> {
             assertThat(n.getNeuronAge()).isGreaterThanOrEqualTo(ModelSurgery.MEASURE_EVERY * LiveRun.BATCH_SIZE);
@@ -155,7 +132,7 @@ class ModelSurgeryGrpcTest {
         int conv = layer(0).getNeuronsCount();
         List<Float> before = weights(0, -1).getWeightsList();
         List<Float> linear = weights(7, -1).getWeightsList();
-        int audited = session.experiment().audit().recent().size();
+        int audited = training.experiment().audit().recent().size();
         int[] all = java.util.stream.IntStream.range(0, conv).toArray();
         List<WeightOperation.Builder> refused = List.of(
                 WeightOperation.newBuilder().setLayerId(7),
@@ -190,7 +167,7 @@ class ModelSurgeryGrpcTest {
         assertThat(weights(0, -1).getWeightsList()).isEqualTo(before);
         assertThat(weights(7, -1).getWeightsList()).isEqualTo(linear);
         assertThat(layer(0).getNeuronsCount()).isEqualTo(conv);
-        assertThat(session.experiment().audit().recent().subList(audited, audited + refused.size()))
+        assertThat(training.experiment().audit().recent().subList(audited, audited + refused.size()))
                 .extracting(AuditEntry::result).allSatisfy(result -> assertThat(result).startsWith("refused: "));
     }
 }

@@ -3,8 +3,6 @@ package io.trainscope.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
 import io.trainscope.proto.weightslab.GetSignalTrajectoryRequest;
@@ -12,8 +10,6 @@ import io.trainscope.proto.weightslab.GetSignalTrajectoryResponse;
 import io.trainscope.proto.weightslab.LoggerDataPoint;
 import io.trainscope.proto.weightslab.StepSamplesRequest;
 import io.trainscope.proto.weightslab.StepSamplesResponse;
-import io.trainscope.server.TrainingSession;
-import io.trainscope.server.auth.AccessTokens;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,26 +19,22 @@ import org.junit.jupiter.api.Test;
 class SampleSignalsGrpcTest {
 
     private static final int STEP = 12;
-    private static TrainingSession session;
-    private static ManagedChannel channel;
+    private static PausedTraining training;
 
     @BeforeAll
     static void start() throws Exception {
-        session = LiveRun.shapes(AccessTokens.none(), false);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
-        LiveRun.await("training runs", () -> session.experiment().step() > 30, 60);
-        session.experiment().steering().pause().get(30, TimeUnit.SECONDS);
-        session.experiment().samples().flush().join();
+        training = PausedTraining.pausedPast(30);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        session.close();
+        if (training != null) {
+            training.close();
+        }
     }
 
     private static ExperimentServiceGrpc.ExperimentServiceBlockingStub client() {
-        return ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return ExperimentServiceGrpc.newBlockingStub(training.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static StepSamplesResponse stepSamples(String metric, int step, int max) {

@@ -38,6 +38,7 @@ final class ServedMethods {
         }
     }
 
+    // The server module's tests hold the same marshaller (RawBytesMethods); no test code is shared between modules.
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {

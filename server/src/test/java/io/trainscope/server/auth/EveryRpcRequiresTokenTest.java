@@ -13,14 +13,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.proto.weightslab.DataEditsRequest;
 import io.trainscope.proto.weightslab.DataEditsResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
+import io.trainscope.server.RawBytesMethods;
 import io.trainscope.server.ServedExperiment;
 import io.trainscope.server.ServerSettings;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,21 +47,6 @@ class EveryRpcRequiresTokenTest {
 
     private static final String ALICE_TOKEN = "alice-s3cret-7f1c";
     private static final String WRONG_TOKEN = "wrong-s3cret-93ab";
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     @TempDir
     static Path run;
@@ -189,9 +171,7 @@ class EveryRpcRequiresTokenTest {
 
     /** One empty message, whatever the method's kind, then half-close; the status the call closes with. */
     private static Status callNative(MethodDescriptor<?, ?> method, Optional<String> token) throws Exception {
-        MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder().setType(method.getType())
-                .setFullMethodName(method.getFullMethodName()).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES)
-                .build();
+        MethodDescriptor<byte[], byte[]> raw = RawBytesMethods.method(method.getFullMethodName(), method.getType());
         ClientCall<byte[], byte[]> call = channel.newCall(raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
         CompletableFuture<Status> closed = new CompletableFuture<>();
         Metadata headers = new Metadata();

@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** A fresh certificate set made by {@code scripts/make-certs}, the command the README gives users. */
+/**
+ * A fresh certificate set made by {@code scripts/make-certs}, the command the README gives users.
+ * The app module's tests have their own (Certificates): modules share no test code, as the build
+ * publishes no test-jar.
+ */
 public record TestCertificates(Path dir) {
 
     public static TestCertificates make(Path dir) throws Exception {
