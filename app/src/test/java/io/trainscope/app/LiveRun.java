@@ -24,14 +24,14 @@ public final class LiveRun {
 
     private LiveRun() {}
 
+    /** The batch size of {@link #shapes} runs. */
+    static final int BATCH_SIZE = 32;
+
     /**
      * A quick real training on the generated shapes, served on an ephemeral loopback port.
      * One process trains one model at a time (PyTorch's gradient recording is process-wide):
      * a second session in a test that already trains must start {@code paused}.
      */
-    /** The batch size of {@link #shapes} runs. */
-    static final int BATCH_SIZE = 32;
-
     static TrainingSession shapes(AccessTokens tokens, boolean paused) {
         return shapes(tokens, paused, 20_000);
     }
