@@ -74,7 +74,12 @@ public final class SampleStore implements AutoCloseable {
         }
     }
 
-    /** Queues one step's per-sample statistics; never blocks (training thread). */
+    /**
+     * Queues one step's per-sample statistics; never blocks (training thread).
+     *
+     * @throws IllegalArgumentException if the table has no such split or ids (a statistic the
+     *     writer could never store, refused here rather than failing every later flush)
+     */
     public void record(BatchStats stats) {
         writer.record(stats);
     }

@@ -60,6 +60,13 @@ final class SampleWriter implements AutoCloseable {
 
     /** Queues a step's per-sample statistics; never blocks. */
     void record(BatchStats stats) {
+        int size = space.size(stats.origin());
+        for (int id : stats.ids()) {
+            if (id < 0 || id >= size) {
+                throw new IllegalArgumentException("The sample table has no sample " + id + " in split '" + stats.origin()
+                        + "' (splits: " + space.origins() + ")");
+            }
+        }
         pending.add(stats);
     }
 
@@ -119,11 +126,20 @@ final class SampleWriter implements AutoCloseable {
                 statement.execute("DELETE FROM sample_updates");
                 statement.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
-                statement.execute("ROLLBACK");
+                rollBack(statement, e);
                 throw e;
             }
         }
         unwritten.clear();
+    }
+
+    /** Undoes the failed flush; a failed COMMIT has rolled back already, and the flush's own error is the one to report. */
+    private static void rollBack(Statement statement, Exception cause) {
+        try {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** Every queued statistic into {@code sample_history}, and each sample's latest into {@code sample_updates}. */

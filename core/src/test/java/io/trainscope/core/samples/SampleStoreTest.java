@@ -73,6 +73,17 @@ class SampleStoreTest {
     }
 
     @Test
+    void aStatisticForASampleTheTableDoesNotHaveIsRefusedAndTheOthersStillReachTheFile() {
+        float[] one = {0.5f};
+        assertThatThrownBy(() -> store.record(new BatchStats("train", 1, new int[] {100}, new int[] {0}, one, one)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no sample 100 in split 'train'");
+        assertThatThrownBy(() -> store.record(new BatchStats("valid", 1, new int[] {0}, new int[] {0}, one, one)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("split 'valid'");
+        recordFirstBatch();
+        assertThat(store.views().find(new SampleKey("train", 7)).orElseThrow().encounters()).isEqualTo(1);
+    }
+
+    @Test
     void queryFiltersAndSortsTheClientsViewOnly() {
         recordFirstBatch();
         ViewCounts counts = store.views().query("a", "loss > 0.45 and origin == 'train' sortby loss desc", false);
