@@ -12,7 +12,12 @@ import picocli.CommandLine;
 public final class Main {
 
     public static void main(String[] args) {
-        TorchThreads.apply(OptionalInt.empty()); // before any command loads the engine; demo --torch-threads overrides
+        try {
+            TorchThreads.apply(OptionalInt.empty()); // before any command loads the engine; demo --torch-threads overrides
+        } catch (IllegalArgumentException e) {
+            System.err.println("trainscope: " + e.getMessage());
+            System.exit(2);
+        }
         int exit = new CommandLine(new Main()).execute(args);
         if (exit != 0) {
             System.exit(exit);

@@ -38,12 +38,25 @@ public final class TorchThreads {
         }
         String preset = System.getProperty(INTRA_OP);
         int threads = requested.isPresent() ? requested.getAsInt()
-                : preset != null ? Integer.parseInt(preset.trim())
+                : preset != null ? parse(preset)
                 : defaultCount(Runtime.getRuntime().availableProcessors());
         System.setProperty(INTRA_OP, Integer.toString(threads));
         if (requested.isPresent() || System.getProperty(INTER_OP) == null) {
             System.setProperty(INTER_OP, "1"); // our loop runs one graph at a time: inter-op threads only wait
         }
         return threads;
+    }
+
+    private static int parse(String preset) {
+        try {
+            int threads = Integer.parseInt(preset.trim());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, with the property's name
+        }
+        throw new IllegalArgumentException(INTRA_OP + " must be a whole number of threads, at least 1; it is '" + preset
+                + "' (or use --torch-threads N)");
     }
 }

@@ -62,6 +62,15 @@ class TorchThreadsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one thread");
     }
 
+    @Test
+    void aPropertyThatIsNotAThreadCountIsRefusedByName() {
+        System.setProperty(TorchThreads.INTRA_OP, "abc");
+        assertThatThrownBy(() -> TorchThreads.apply(OptionalInt.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ai.djl.pytorch.num_threads must be a whole number of threads, at least 1; it is 'abc'"
+                        + " (or use --torch-threads N)");
+    }
+
     private static void reset(String key, String value) {
         if (value == null) {
             System.clearProperty(key);

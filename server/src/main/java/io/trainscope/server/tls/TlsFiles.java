@@ -13,7 +13,9 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -50,6 +52,7 @@ public final class TlsFiles {
      */
     public static TlsFiles load(TlsSettings settings) {
         List<X509Certificate> chain = certificates(settings.certificateFile(), "certificate", TlsSettings.CERT_FILE);
+        checkValidNow(chain.get(0), settings.certificateFile());
         PrivateKey key = privateKey(settings.keyFile());
         checkPair(chain.get(0), key, settings);
         List<X509Certificate> cas = settings.clientCaFile()
@@ -117,6 +120,21 @@ public final class TlsFiles {
     }
 
     /** Signs a random challenge with the key and verifies it with the certificate: they match only if it verifies. */
+    /** An expired certificate would start fine and then fail every client's handshake: refuse it here. */
+    private static void checkValidNow(X509Certificate certificate, Path file) {
+        try {
+            certificate.checkValidity();
+        } catch (CertificateExpiredException e) {
+            throw new IllegalArgumentException("The TLS certificate " + file + " (" + TlsSettings.CERT_FILE
+                    + ") expired on " + certificate.getNotAfter().toInstant() + "; make a new one (scripts/make-certs DIR"
+                    + " for a test setup)", e);
+        } catch (CertificateNotYetValidException e) {
+            throw new IllegalArgumentException("The TLS certificate " + file + " (" + TlsSettings.CERT_FILE
+                    + ") is not valid before " + certificate.getNotBefore().toInstant() + "; check this machine's clock",
+                    e);
+        }
+    }
+
     private static void checkPair(X509Certificate certificate, PrivateKey key, TlsSettings settings) {
         String algorithm = switch (key.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";

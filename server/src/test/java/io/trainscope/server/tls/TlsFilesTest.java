@@ -53,6 +53,30 @@ class TlsFilesTest {
     }
 
     @Test
+    void anExpiredCertificateIsRefusedWithItsEndDate() throws Exception {
+        Path store = dir.resolve("expired.p12");
+        Path expired = dir.resolve("expired.pem");
+        keytool("-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "old", "-dname", "CN=localhost",
+                "-startdate", "-3d", "-validity", "1", "-keystore", store.toString(), "-storetype", "pkcs12",
+                "-storepass", "changeit");
+        keytool("-exportcert", "-rfc", "-alias", "old", "-keystore", store.toString(), "-storepass", "changeit",
+                "-file", expired.toString());
+
+        assertThatThrownBy(() -> TlsFiles.load(TlsSettings.of(expired, certs.serverKey())))
+                .hasMessageStartingWith("The TLS certificate " + expired + " (GRPC_TLS_CERT_FILE) expired on ")
+                .hasMessageContaining("make a new one");
+    }
+
+    private static void keytool(String... arguments) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(java.util.List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as("keytool " + String.join(" ", arguments) + ": " + output).isZero();
+    }
+
+    @Test
     void aFileThatIsNotACertificateIsRefused() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.txt"), "not a certificate\n");
 
