@@ -66,6 +66,12 @@ public record TlsSettings(Path certificateFile, Path keyFile, Optional<Path> cli
             throw new IllegalArgumentException(REQUIRE_CLIENT_AUTH + " is set, so " + CA_FILE
                     + " must name the CA that signs the clients' certificates.");
         }
+        boolean saysOptional = !env.getOrDefault(REQUIRE_CLIENT_AUTH, "").isBlank() && !flag(env, REQUIRE_CLIENT_AUTH);
+        if (saysOptional && ca.isPresent()) {
+            throw new IllegalArgumentException(REQUIRE_CLIENT_AUTH + " is off, but " + CA_FILE + " is set and a client CA"
+                    + " always means every client must show a certificate (mutual TLS): unset " + CA_FILE
+                    + " to accept clients without one, or unset " + REQUIRE_CLIENT_AUTH + ".");
+        }
         return Optional.of(new TlsSettings(cert.get(), key.get(), ca));
     }
 

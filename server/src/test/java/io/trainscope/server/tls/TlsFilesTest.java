@@ -109,6 +109,13 @@ class TlsFilesTest {
     }
 
     @Test
+    void clientCertificatesSaidOptionalWithAClientCaIsAContradiction() {
+        assertThatThrownBy(() -> TlsSettings.fromEnvironment(Map.of("GRPC_TLS_ENABLED", "1", "GRPC_TLS_CERT_FILE", "s.pem",
+                "GRPC_TLS_KEY_FILE", "k.pem", "GRPC_TLS_CA_FILE", "ca.pem", "GRPC_TLS_REQUIRE_CLIENT_AUTH", "0")))
+                .hasMessageStartingWith("GRPC_TLS_REQUIRE_CLIENT_AUTH is off, but GRPC_TLS_CA_FILE is set");
+    }
+
+    @Test
     void theEnvironmentNamesTheFilesOfMutualTls() {
         Optional<TlsSettings> tls = TlsSettings.fromEnvironment(Map.of("GRPC_TLS_ENABLED", "true",
                 "GRPC_TLS_CERT_FILE", "s.pem", "GRPC_TLS_KEY_FILE", "k.pem", "GRPC_TLS_CA_FILE", "ca.pem"));
