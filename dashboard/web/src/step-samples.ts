@@ -1,5 +1,6 @@
 // The samples behind a point of the loss curve: GetStepSamples lists what the picked step drew with each
-// sample's loss (their mean is the point), shown highest loss first; the whole batch opens in the data grid.
+// sample's loss (their mean is the point), shown highest loss first; the batch opens in the data grid (a batch
+// of more than 256 samples opens its 256 highest-loss ones, as the button says).
 import { bytesUrl } from "./data-rows";
 import { byId, fixed, showMessage } from "./dom";
 import { className } from "./labels";
@@ -9,8 +10,9 @@ const LOSS_SIGNAL = "train/loss";
 const SHOWN = 12;
 const THUMBNAIL_PX = 48;
 const READ_TIMEOUT_MS = 15_000;
-/** The query language takes lists of at most 256 items. */
+/** The query language takes lists of at most 256 items (and 4,000 characters, so the limit cannot simply be lifted). */
 const MAX_IDS_IN_QUERY = 256;
+const OPEN_LABEL = "Show in data grid";
 
 interface StepSample {
   readonly id: string;
@@ -55,10 +57,15 @@ export class StepSamples {
         .sort((a, b) => b.loss - a.loss);
       this.ids = samples.slice(0, MAX_IDS_IN_QUERY).map((s) => s.id);
       this.openButton.disabled = samples.length === 0;
+      this.openButton.textContent = samples.length > MAX_IDS_IN_QUERY
+        ? `Show first ${MAX_IDS_IN_QUERY} of ${samples.length} in data grid`
+        : OPEN_LABEL;
       this.title.textContent = samples.length
         ? `Step ${step}: ${samples.length} samples, highest loss first`
         : `Step ${step}: ${reply.message}`;
-      showMessage(this.message, "", "ok");
+      showMessage(this.message, samples.length > MAX_IDS_IN_QUERY
+        ? `A query lists at most ${MAX_IDS_IN_QUERY} ids: the data grid gets the ${MAX_IDS_IN_QUERY} with the highest loss.`
+        : "", "ok");
       await this.drawTiles(samples.slice(0, SHOWN), token);
     } catch (err) {
       if (token !== this.picked) return;
@@ -98,6 +105,7 @@ export class StepSamples {
   private clear(title: string): void {
     this.ids = [];
     this.openButton.disabled = true;
+    this.openButton.textContent = OPEN_LABEL;
     this.title.textContent = title;
     this.releaseImages();
     this.tiles.replaceChildren();

@@ -2,14 +2,22 @@ package io.trainscope.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.signals.HistoryQuery;
 import io.trainscope.core.signals.SignalPoint;
 import io.trainscope.core.signals.StepRange;
+import io.trainscope.proto.weightslab.CommandResponse;
+import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
+import io.trainscope.proto.weightslab.HyperParameterCommand;
+import io.trainscope.proto.weightslab.HyperParameters;
+import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +164,36 @@ class CurvesBrowserTest {
         assertThat(browser.findElement(By.id("data-query")).getAttribute("value"))
                 .startsWith("origin == 'train' and sample_id in [").endsWith("] sortby loss desc");
         Browser.screenshot(browser, "curves-step-samples");
+    }
+
+    @Test
+    void aStepOfMoreThan256SamplesOpensItsFirst256InTheDataGridAndSaysSo() throws Exception {
+        browser.findElement(By.id("pause")).click();
+        wait.until(d -> text("#status").equals("PAUSED"));
+        long big = session.experiment().step() + 1;
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
+        try {
+            CommandResponse run = ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .experimentCommand(TrainerCommand.newBuilder().setHyperParameterChange(HyperParameterCommand.newBuilder()
+                            .setHyperParameters(HyperParameters.newBuilder().setBatchSize(300).setNbSteps(1))).build());
+            assertThat(run.getSuccess()).as(run.getMessage()).isTrue();
+        } finally {
+            channel.shutdownNow();
+        }
+        LiveRun.await("one step of 300", () -> session.experiment().step() == big && session.experiment().gate().isPaused(), 60);
+        session.experiment().samples().flush().join();
+        wait.until(d -> String.valueOf(big).equals(chart().getAttribute("data-last-step")));
+
+        WebElement over = chart().findElement(By.cssSelector(".u-over"));
+        new Actions(browser).moveToElement(over, over.getSize().getWidth() / 2 - 1, 0).click().perform(); // the last point
+        wait.until(d -> String.valueOf(big).equals(d.findElement(By.id("step-samples")).getAttribute("data-step"))
+                && text("#step-samples-title").contains("300 samples"));
+        WebElement open = browser.findElement(By.id("step-samples-open"));
+        assertThat(open.getText()).isEqualTo("Show first 256 of 300 in data grid");
+        assertThat(text("#step-samples-message")).isEqualTo(
+                "A query lists at most 256 ids: the data grid gets the 256 with the highest loss.");
+        open.click();
+        wait.until(d -> "256".equals(d.findElement(By.id("data-counts")).getAttribute("data-all")));
     }
 
     private WebElement chart() {

@@ -44,8 +44,9 @@ final class SampleSchema {
             last_step BIGINT,
             discarded BOOLEAN NOT NULL DEFAULT false
         )""",
+        // batch_no numbers the recorded batches in recording order: a step trained twice has two.
         "CREATE TABLE IF NOT EXISTS sample_history (step BIGINT NOT NULL, row_key INTEGER NOT NULL, "
-                + "loss FLOAT NOT NULL, prediction INTEGER NOT NULL)",
+                + "loss FLOAT NOT NULL, prediction INTEGER NOT NULL, batch_no BIGINT NOT NULL)",
         // Staging for the writer: filled by an appender, merged into samples, emptied, all on one thread.
         "CREATE TABLE IF NOT EXISTS sample_updates (row_key INTEGER NOT NULL, step BIGINT NOT NULL, "
                 + "prediction INTEGER NOT NULL, confidence FLOAT NOT NULL, loss FLOAT NOT NULL, seen INTEGER NOT NULL)",
@@ -69,12 +70,35 @@ final class SampleSchema {
             for (String sql : CREATE) {
                 statement.execute(sql);
             }
+            numberHistoryBatches(statement);
             statement.execute("SET enable_external_access = false");
             return connection.unwrap(DuckDBConnection.class);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * Gives a history written before {@code batch_no} existed its batch numbers: its rows are in
+     * recording order, and a new number starts wherever the step changes. (A step retrained right
+     * after itself stays one batch there; the writer numbers every batch it records.)
+     */
+    private static void numberHistoryBatches(Statement statement) throws SQLException {
+        try (ResultSet found = statement.executeQuery("SELECT count(*) FROM information_schema.columns "
+                + "WHERE table_name = 'sample_history' AND table_schema = 'main' AND column_name = 'batch_no'")) {
+            found.next();
+            if (found.getLong(1) > 0) {
+                return;
+            }
+        }
+        statement.execute("ALTER TABLE sample_history ADD COLUMN batch_no BIGINT DEFAULT 0");
+        statement.execute("""
+                UPDATE sample_history SET batch_no = numbered.batch_no FROM (
+                    SELECT r, sum(starts) OVER (ORDER BY r) AS batch_no FROM (
+                        SELECT rowid AS r, CASE WHEN step = lag(step) OVER (ORDER BY rowid) THEN 0 ELSE 1 END AS starts
+                        FROM sample_history)) numbered
+                WHERE sample_history.rowid = numbered.r""");
     }
 
     /** Every column of {@code samples} but {@code row_key}, in table order, with its DuckDB type. */

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * The per-sample signals recorded at each training step (each drawn sample's loss), read two
  * ways: which samples a step drew, with their values (a click on a point of the loss curve),
- * and a few samples' values across steps (their trajectories).
+ * and a few samples' values across steps (their trajectories). A step trained more than once
+ * (after a restore or a resumed crash) counts by its latest pass only: the batch recorded last
+ * for that step, the one the loss curve plots.
  */
 public final class SampleSignals {
 
@@ -22,10 +24,17 @@ public final class SampleSignals {
     public record AtStep(List<StepValue> values, int total) {}
 
     /** One sample's values in step order, downsampled with both ends kept. */
-    public record Trajectory(SampleKey key, long[] steps, float[] values) {}
+    public record Trajectory(SampleKey key, float[] values) {}
+
+    /** The trajectories found, and whether a request with no ids left samples with data out (more than the limit). */
+    public record Trajectories(List<Trajectory> found, boolean cut) {}
 
     /** Samples a trajectory request with no ids covers at most (the lowest ids with data). */
     public static final int MAX_TRAJECTORIES = 256;
+
+    /** The latest pass of each step of a split: the highest-numbered batch recorded for it (one per training step). */
+    private static final String LATEST_PASSES = "latest AS (SELECT h.step, max(h.batch_no) AS batch_no "
+            + "FROM sample_history h JOIN samples s ON s.row_key = h.row_key WHERE s.origin = ? GROUP BY h.step)";
 
     private final SampleViews views;
 
@@ -34,20 +43,21 @@ public final class SampleSignals {
     }
 
     /**
-     * The samples whose loss was recorded at {@code step}, in id order, cut to {@code maxSamples}
-     * (0: no cut). After a restore, a step the run went through twice lists the latest pass.
+     * The samples of split {@code origin} whose loss was recorded at {@code step} in its latest
+     * pass, in id order, cut to {@code maxSamples} (0: no cut).
      */
-    public AtStep atStep(long step, int maxSamples) {
+    public AtStep atStep(String origin, long step, int maxSamples) {
         return views.locked(() -> {
             List<StepValue> values = new ArrayList<>();
             try (PreparedStatement statement = views.connection().prepareStatement(
-                    "SELECT s.origin, s.sample_id, arg_max(h.loss, h.rowid) FROM sample_history h "
-                            + "JOIN samples s ON s.row_key = h.row_key WHERE h.step = ? "
-                            + "GROUP BY s.origin, s.sample_id ORDER BY s.sample_id, s.origin")) {
+                    "SELECT s.sample_id, h.loss FROM sample_history h JOIN samples s ON s.row_key = h.row_key "
+                            + "WHERE h.step = ? AND s.origin = ? QUALIFY h.batch_no = max(h.batch_no) OVER () "
+                            + "ORDER BY s.sample_id")) {
                 statement.setLong(1, step);
+                statement.setString(2, origin);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        values.add(new StepValue(new SampleKey(rows.getString(1), rows.getLong(2)), rows.getFloat(3)));
+                        values.add(new StepValue(new SampleKey(origin, rows.getLong(1)), rows.getFloat(2)));
                     }
                 }
             }
@@ -58,56 +68,55 @@ public final class SampleSignals {
     }
 
     /**
-     * The loss trajectories of {@code keys} (empty: the first {@link #MAX_TRAJECTORIES} samples
-     * with data), each downsampled to {@code maxPoints} with its first and last points kept;
-     * samples with fewer than {@code minPoints} recorded points are left out.
+     * The loss trajectories of split {@code origin}'s samples {@code sampleIds} (empty: the
+     * {@link #MAX_TRAJECTORIES} lowest ids with data), over each step's latest pass, each
+     * downsampled to {@code maxPoints} with its first and last points kept; samples with fewer
+     * than {@code minPoints} points are left out.
      */
-    public List<Trajectory> trajectories(List<SampleKey> keys, int maxPoints, int minPoints) {
+    public Trajectories trajectories(String origin, List<Long> sampleIds, int maxPoints, int minPoints) {
         int points = Math.max(2, maxPoints);
         return views.locked(() -> {
-            Map<SampleKey, List<Point>> series = new LinkedHashMap<>();
-            String chosen = keys.isEmpty()
-                    ? "WHERE h.row_key IN (SELECT DISTINCT row_key FROM sample_history ORDER BY row_key LIMIT "
-                            + MAX_TRAJECTORIES + ")"
-                    : "JOIN (VALUES " + String.join(", ", Collections.nCopies(keys.size(), "(CAST(? AS VARCHAR), CAST(? AS BIGINT))"))
-                            + ") AS k(origin, sample_id) ON s.origin = k.origin AND s.sample_id = k.sample_id";
-            try (PreparedStatement statement = views.connection().prepareStatement(
-                    "SELECT s.origin, s.sample_id, h.step, h.loss FROM sample_history h JOIN samples s ON s.row_key = h.row_key "
-                            + chosen + " ORDER BY s.sample_id, s.origin, h.step, h.rowid")) {
+            Map<Long, List<Float>> series = new LinkedHashMap<>();
+            String chosen = sampleIds.isEmpty()
+                    ? "(SELECT DISTINCT sample_id FROM kept ORDER BY sample_id LIMIT " + MAX_TRAJECTORIES + ")"
+                    : "(" + String.join(", ", Collections.nCopies(sampleIds.size(), "?")) + ")";
+            long withData = 0;
+            try (PreparedStatement statement = views.connection().prepareStatement("WITH " + LATEST_PASSES + ", "
+                    + "kept AS (SELECT s.sample_id, h.step, h.loss FROM sample_history h JOIN samples s ON s.row_key = h.row_key "
+                    + "JOIN latest l ON l.step = h.step AND l.batch_no = h.batch_no WHERE s.origin = ?) "
+                    + "SELECT sample_id, loss, (SELECT count(DISTINCT sample_id) FROM kept) FROM kept "
+                    + "WHERE sample_id IN " + chosen + " ORDER BY sample_id, step")) {
                 int index = 1;
-                for (SampleKey key : keys) {
-                    statement.setString(index++, key.origin());
-                    statement.setLong(index++, key.sampleId());
+                statement.setString(index++, origin);
+                statement.setString(index++, origin);
+                for (long id : sampleIds) {
+                    statement.setLong(index++, id);
                 }
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        SampleKey key = new SampleKey(rows.getString(1), rows.getLong(2));
-                        series.computeIfAbsent(key, k -> new ArrayList<>()).add(new Point(rows.getLong(3), rows.getFloat(4)));
+                        series.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(rows.getFloat(2));
+                        withData = rows.getLong(3);
                     }
                 }
             }
-            List<Trajectory> out = new ArrayList<>();
-            series.forEach((key, list) -> {
+            List<Trajectory> found = new ArrayList<>();
+            series.forEach((id, list) -> {
                 if (list.size() >= minPoints) {
-                    out.add(downsample(key, list, points));
+                    found.add(new Trajectory(new SampleKey(origin, id), downsample(list, points)));
                 }
             });
-            return out;
+            return new Trajectories(found, sampleIds.isEmpty() && withData > MAX_TRAJECTORIES);
         });
     }
 
-    private record Point(long step, float value) {}
-
-    private static Trajectory downsample(SampleKey key, List<Point> list, int maxPoints) {
+    private static float[] downsample(List<Float> list, int maxPoints) {
         int n = list.size();
         int keep = Math.min(n, maxPoints);
-        long[] steps = new long[keep];
         float[] values = new float[keep];
         for (int i = 0; i < keep; i++) {
             int from = keep == 1 ? 0 : (int) Math.round((double) i * (n - 1) / (keep - 1));
-            steps[i] = list.get(from).step();
-            values[i] = list.get(from).value();
+            values[i] = list.get(from);
         }
-        return new Trajectory(key, steps, values);
+        return values;
     }
 }

@@ -45,6 +45,8 @@ final class SampleWriter implements AutoCloseable {
     /** Taken from {@link #pending} but not yet committed; only the writer thread touches it. */
     private final List<BatchStats> unwritten = new ArrayList<>();
     private final SampleEdits edits;
+    /** The number the next recorded batch gets in {@code sample_history.batch_no}; read from the file at first use. */
+    private long nextBatchNo = -1;
 
     SampleWriter(DuckDBConnection connection, SampleSpace space, DiscardedSamples discarded, Runnable schemaChanged) {
         this.connection = connection;
@@ -118,6 +120,9 @@ final class SampleWriter implements AutoCloseable {
         if (unwritten.isEmpty()) {
             return;
         }
+        if (nextBatchNo < 0) {
+            nextBatchNo = lastBatchNo() + 1;
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN TRANSACTION");
             try {
@@ -130,6 +135,7 @@ final class SampleWriter implements AutoCloseable {
                 throw e;
             }
         }
+        nextBatchNo += unwritten.size();
         unwritten.clear();
     }
 
@@ -142,10 +148,19 @@ final class SampleWriter implements AutoCloseable {
         }
     }
 
+    private long lastBatchNo() throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT coalesce(max(batch_no), 0) FROM sample_history")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     /** Every queued statistic into {@code sample_history}, and each sample's latest into {@code sample_updates}. */
     private void appendHistoryAndUpdates() throws SQLException {
         Map<Integer, Latest> latest = new HashMap<>();
         try (DuckDBAppender history = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "sample_history")) {
+            long batchNo = nextBatchNo;
             for (BatchStats stats : unwritten) {
                 for (int i = 0; i < stats.ids().length; i++) {
                     int row = space.row(stats.origin(), stats.ids()[i]);
@@ -154,11 +169,13 @@ final class SampleWriter implements AutoCloseable {
                     history.append(row);
                     history.append(stats.losses()[i]);
                     history.append(stats.predictions()[i]);
+                    history.append(batchNo);
                     history.endRow();
                     Latest before = latest.get(row);
                     latest.put(row, new Latest(stats.step(), stats.predictions()[i], stats.confidences()[i],
                             stats.losses()[i], before == null ? 1 : before.seen() + 1));
                 }
+                batchNo++;
             }
         }
         try (DuckDBAppender updates = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "sample_updates")) {

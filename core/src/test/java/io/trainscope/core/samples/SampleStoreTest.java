@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trainscope.core.samples.query.QueryException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -191,5 +194,23 @@ class SampleStoreTest {
         assertThat(curve.steps()).containsExactly(1L);
         assertThat(curve.meanLosses()[0]).isCloseTo(0.3f, org.assertj.core.data.Offset.offset(1e-6f));
         assertThat(store.analysis().overview("c")).contains("split train: 100 samples").contains("tag:pair: 2 samples");
+    }
+
+    @Test
+    void aHistoryWrittenBeforeBatchNumbersGetsThemOnOpenOneBatchPerStepRun() throws Exception {
+        recordFirstBatch();
+        store.record(new BatchStats("train", 2, new int[] {10, 11}, new int[2], new float[2], new float[] {1f, 1f}));
+        store.record(new BatchStats("train", 1, new int[] {20}, new int[1], new float[1], new float[] {2f})); // retrained
+        store.close();
+        try (Connection old = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("experiment.duckdb").toAbsolutePath());
+                Statement statement = old.createStatement()) {
+            statement.execute("ALTER TABLE sample_history DROP COLUMN batch_no");
+        }
+
+        store = SampleStore.open(dir.resolve("experiment.duckdb"), splits());
+        assertThat(store.signals().atStep("train", 1, 0).values()).extracting(v -> v.key().sampleId()).containsExactly(20L);
+        store.record(new BatchStats("train", 1, new int[] {30}, new int[1], new float[1], new float[] {3f}));
+        store.flush().join();
+        assertThat(store.signals().atStep("train", 1, 0).values()).extracting(v -> v.key().sampleId()).containsExactly(30L);
     }
 }

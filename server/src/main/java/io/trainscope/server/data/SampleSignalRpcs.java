@@ -2,7 +2,6 @@ package io.trainscope.server.data;
 
 import static java.util.Objects.requireNonNull;
 
-import io.trainscope.core.samples.SampleKey;
 import io.trainscope.core.samples.SampleSignals;
 import io.trainscope.core.samples.SampleStore;
 import io.trainscope.proto.weightslab.GetSignalTrajectoryRequest;
@@ -27,6 +26,8 @@ public final class SampleSignalRpcs {
     static final Set<String> LOSS_NAMES = Set.of("train/loss", "loss", "train_loss", "train_loss/sample", "sample_loss",
             "signals//loss", "signals//train_loss", "signals//train_loss/sample");
     static final String STORED_NAME = "train/loss";
+    /** The split the training loss is recorded for; evaluations record other splits at the same steps. */
+    private static final String TRAIN = "train";
     static final int MAX_IDS = 1000;
     static final int DEFAULT_POINTS = 100;
     static final int MAX_POINTS = 10_000;
@@ -49,7 +50,7 @@ public final class SampleSignalRpcs {
             return reply.setMessage("model_age (the step) and max_samples must not be negative, got "
                     + request.getModelAge() + " and " + request.getMaxSamples() + ".").build();
         }
-        SampleSignals.AtStep atStep = samples.signals().atStep(request.getModelAge(), request.getMaxSamples());
+        SampleSignals.AtStep atStep = samples.signals().atStep(TRAIN, request.getModelAge(), request.getMaxSamples());
         for (SampleSignals.StepValue value : atStep.values()) {
             reply.addSampleIds(Long.toString(value.key().sampleId())).addSampleValues(value.value());
         }
@@ -69,16 +70,17 @@ public final class SampleSignalRpcs {
             return reply.setMessage("At most " + MAX_IDS + " sample_ids per call, got " + request.getSampleIdsCount()
                     + "; ask in pages.").build();
         }
-        List<SampleKey> keys = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         for (String id : request.getSampleIdsList()) {
             Optional<Long> parsed = DataRecords.parseId(id);
             if (parsed.isEmpty()) {
                 return reply.setMessage("Sample id '" + id + "' is not a sample id (a whole number, e.g. 42).").build();
             }
-            keys.add(new SampleKey("train", parsed.get()));
+            ids.add(parsed.get());
         }
         int points = request.getMaxPoints() <= 0 ? DEFAULT_POINTS : Math.min(request.getMaxPoints(), MAX_POINTS);
-        List<SampleSignals.Trajectory> found = samples.signals().trajectories(keys, points, MIN_POINTS);
+        SampleSignals.Trajectories read = samples.signals().trajectories(TRAIN, ids, points, MIN_POINTS);
+        List<SampleSignals.Trajectory> found = read.found();
         for (SampleSignals.Trajectory t : found) {
             SignalTrajectory.Builder trajectory = SignalTrajectory.newBuilder().setSampleId(Long.toString(t.key().sampleId()));
             for (float v : t.values()) {
@@ -86,10 +88,10 @@ public final class SampleSignalRpcs {
             }
             reply.addTrajectories(trajectory);
         }
-        String message = found.isEmpty() ? "No sample has >= " + MIN_POINTS + " points for '" + STORED_NAME + "'"
-                : found.size() + " trajectories for '" + STORED_NAME + "'"
-                        + (keys.isEmpty() && found.size() >= SampleSignals.MAX_TRAJECTORIES
-                                ? " (the first " + SampleSignals.MAX_TRAJECTORIES + " samples; name sample_ids for others)" : "");
+        String message = (found.isEmpty() ? "No sample has >= " + MIN_POINTS + " points for '" + STORED_NAME + "'"
+                : found.size() + " trajectories for '" + STORED_NAME + "'")
+                + (read.cut() ? " (read the " + SampleSignals.MAX_TRAJECTORIES
+                        + " lowest ids with data; name sample_ids for others)" : "");
         return reply.setSuccess(true).setSignalName(STORED_NAME).setMessage(message).build();
     }
 
