@@ -80,17 +80,17 @@ public final class AdamState {
      * {@code [outer][slots][inner]} (a slot is a row, {@code outer} 1; or the inputs a next layer
      * reads from one neuron): the {@code restarted} slots get a first moment of 0 and, value by
      * value, the mean second moment of the slots {@code estimateFrom} (0 when it names none).
-     * Nothing happens before
-     * Adam's first update (there are no moments yet, and a first update is a fresh start).
+     * Nothing happens before Adam's first update (there are no moments yet, and a first update is
+     * a fresh start).
      *
      * <p>Why not zero both moments: DJL's bias correction divides by {@code 1 - beta^t} with
      * {@code t} the optimizer's update count (the largest of its parameters'), never a row's, so
      * rows with zeroed moments in a long-running Adam get almost no correction and step
-     * {@code (1 - beta1^k) / sqrt(1 - beta2^k)} learning rates at their k-th update (3.2 at the
-     * first, 6.5 at the tenth, still 1.3 at the thousandth). A second moment taken from rows that
+     * {@code (1 - beta1^k) / sqrt(1 - beta2^k)} learning rates at their k-th update (in a long
+     * run: 3.2 at the first, 6.5 at the tenth, still 1.3 at the thousandth). A second moment taken from rows that
      * have learned all along is on the same footing as theirs under the same correction, so a
      * restarted row's step is {@code (1 - beta1^k) / (1 - beta1^t)} of a settled row's: it grows
-     * to full size over some ten updates as the first moment fills, and never exceeds it.
+     * to full size over some twenty updates as the first moment fills, and never exceeds it.
      */
     public void restart(String id, int outer, int slots, BitSet restarted, BitSet estimateFrom) {
         Map<Device, NDArray> perDevice = means().get(id);

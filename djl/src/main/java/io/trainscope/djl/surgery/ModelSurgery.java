@@ -36,7 +36,7 @@ import java.util.stream.IntStream;
  * second moment of the layer's rows that learned all along, not zeroed moments: DJL corrects
  * Adam's bias by the optimizer's update count, not the row's, and zeroed moments would make
  * their first steps several times the learning rate ({@link AdamState#restart}). Their steps
- * grow to a settled row's size over some ten updates and never exceed it.
+ * grow to a settled row's size over some twenty updates and never exceed it.
  */
 public final class ModelSurgery {
 
@@ -109,7 +109,8 @@ public final class ModelSurgery {
     }
 
     /**
-     * After a training step on {@code images} ({@code completedSteps} steps done): ages grow, and
+     * After a step that learned from {@code images} ({@code completedSteps} steps done; not after
+     * an auditor-mode step, which does not learn, so ages count trained samples): ages grow, and
      * on a measured step of an observed training the batch is read again, layer by layer, to
      * count positive outputs (the extra pass is the observatory's: off with the rest of it).
      * The arrays live in the images' manager, closed with the step.
