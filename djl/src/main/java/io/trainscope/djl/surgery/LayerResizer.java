@@ -17,6 +17,7 @@ import io.trainscope.core.checkpoints.Tensor;
 import java.lang.reflect.Field;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ import java.util.Map;
  * neurons are built again at their new sizes and put in place of the old ones; the kept weights,
  * biases and Adam moments are copied across, new neurons get the layer's initializers, and the
  * next layer's weights from new neurons start at zero, so the model computes the same function
- * until it learns. DJL blocks have fixed sizes and no API to swap a child, so the child list and
+ * until it learns; Adam starts over for the new weights ({@link AdamState#restart}). DJL blocks have fixed sizes and no API to swap a child, so the child list and
  * the trainer's parameter store are reached by reflection. Training thread only.
  */
 final class LayerResizer {
@@ -76,27 +77,36 @@ final class LayerResizer {
      * Layer {@code layer} keeps its neurons {@code keep} (in that order) and gains {@code added}
      * new ones; the next layer with neurons follows.
      *
-     * @throws IllegalArgumentException when the layers between cannot follow; nothing changed then
+     * @throws IllegalArgumentException when the layer or the layers after it cannot follow; nothing changed then
      */
     void resize(int layer, int[] keep, int added) {
         Block current = child(layer);
+        refuseUnlessRebuildable(current, "Layer " + layer + " (" + kind(current) + ") cannot change size");
         int nextLayer = nextLayer(layer);
         Block next = child(nextLayer);
+        refuseUnlessRebuildable(next, "Layer " + nextLayer + " (" + kind(next) + ") reads the neurons of layer " + layer
+                + " and cannot follow a change of their number, so layer " + layer + "'s size cannot change");
         List<Parameter> currentParameters = parameters(current);
         List<Parameter> nextParameters = parameters(next);
         int oldRows = (int) currentParameters.get(0).getArray().getShape().get(0);
         long[] nextWeight = nextParameters.get(0).getArray().getShape().getShape();
-        long nextInputs = nextWeight[1] * (next instanceof Linear ? 1 : groups(next));
+        long nextInputs = nextWeight[1];
         if (nextInputs % oldRows != 0 || (next instanceof Convolution && nextInputs != oldRows)) {
             throw new IllegalArgumentException("Layer " + nextLayer + " reads " + nextInputs + " inputs, which do not map onto the "
                     + oldRows + " neurons of layer " + layer + "; its size cannot change");
         }
         long perNeuron = nextInputs / oldRows; // a channel's cells after flattening; 1 otherwise
         int rows = keep.length + added;
-        Block resized = rebuild(current, rows, inputShape(currentParameters.get(0)));
         long[] nextInput = next instanceof Linear ? new long[] {1, rows * perNeuron}
                 : new long[] {1, rows, nextWeight[2], nextWeight[3]};
-        Block follower = rebuild(next, (int) nextWeight[0], new Shape(nextInput));
+        Block resized = rebuild(current, rows, inputShape(currentParameters.get(0)));
+        Block follower;
+        try {
+            follower = rebuild(next, (int) nextWeight[0], new Shape(nextInput));
+        } catch (RuntimeException e) {
+            closeParameters(resized); // they live in the model's manager: nothing may stay of a refused resize
+            throw e;
+        }
         List<Parameter> resizedParameters = parameters(resized);
         List<Parameter> followerParameters = parameters(follower);
         for (int i = 0; i < currentParameters.size(); i++) {
@@ -117,6 +127,13 @@ final class LayerResizer {
             adam.move(old.getId(), now.getId(), now.getArray(),
                     t -> weight ? Slices.inputs(t, oldRows, keep, rows) : t);
         }
+        if (added > 0) { // the next layer's inputs from the new neurons start over, estimated from the kept ones'
+            BitSet born = new BitSet();
+            born.set(keep.length, rows);
+            BitSet kept = new BitSet();
+            kept.set(0, keep.length);
+            adam.restart(followerParameters.get(0).getId(), (int) nextWeight[0], rows, born, kept);
+        }
         replace(layer, resized, currentParameters);
         replace(nextLayer, follower, nextParameters);
     }
@@ -136,18 +153,33 @@ final class LayerResizer {
         throw new IllegalArgumentException("Layer " + layer + " feeds no later Linear or Conv layer; its size cannot change");
     }
 
+    /**
+     * Only Linear and ungrouped Conv2d blocks are rebuilt at another size (a grouped convolution
+     * ties channels together; other convolutions have other weight ranks); checked before anything
+     * is allocated, so a refusal leaves the model as it was.
+     */
+    private static void refuseUnlessRebuildable(Block block, String what) {
+        boolean rebuildable = block instanceof Linear || block instanceof Conv2d conv && conv.getGroups() == 1;
+        if (!rebuildable) {
+            throw new IllegalArgumentException(what + ": only Linear and Conv2d layers without groups can change size");
+        }
+    }
+
+    /** The block's kind as a person reads it: {@code Linear}, {@code Conv1d}, {@code Conv2d with 2 groups}. */
+    private static String kind(Block block) {
+        String name = block.getClass().getSimpleName();
+        return block instanceof Convolution conv && conv.getGroups() > 1 ? name + " with " + conv.getGroups() + " groups" : name;
+    }
+
     /** A new block like {@code block} with {@code rows} neurons, initialized for {@code input} with the old block's initializers. */
     private static Block rebuild(Block block, int rows, Shape input) {
         Block fresh;
-        if (block instanceof Linear) {
-            fresh = Linear.builder().setUnits(rows).optBias(parameters(block).size() > 1).build();
-        } else if (block instanceof Conv2d conv && conv.getGroups() == 1) {
+        if (block instanceof Conv2d conv) {
             fresh = Conv2d.builder().setKernelShape(conv.getKernelShape()).optStride(conv.getStride())
                     .optPadding(conv.getPadding()).optDilation(conv.getDilation()).setFilters(rows)
                     .optBias(conv.isIncludeBias()).build();
         } else {
-            throw new IllegalArgumentException(block.getClass().getSimpleName() + " layers cannot change size; Linear and Conv2d"
-                    + " (without groups) can");
+            fresh = Linear.builder().setUnits(rows).optBias(parameters(block).size() > 1).build();
         }
         List<Parameter> old = parameters(block);
         fresh.setInitializer(old.get(0).getInitializer(), "weight");
@@ -164,8 +196,8 @@ final class LayerResizer {
         return shape.length == 2 ? new Shape(1, shape[1]) : new Shape(1, shape[1], shape[2], shape[3]);
     }
 
-    private static int groups(Block block) {
-        return block instanceof Convolution conv ? conv.getGroups() : 1;
+    private static void closeParameters(Block block) {
+        block.getParameters().values().forEach(Parameter::close);
     }
 
     /** Puts {@code block} at child position {@code index}, under the same name, and lets go of the old parameters. */

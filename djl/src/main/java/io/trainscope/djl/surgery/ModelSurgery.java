@@ -28,9 +28,15 @@ import java.util.stream.IntStream;
  * frozen neurons are zeroed before each optimizer update, and every {@value #MEASURE_EVERY}th
  * batch is read once more, in inference mode, to count which neurons fire. Training thread only.
  *
- * <p>Freezing is exact under Adam: a frozen row's gradient is zero and its moments are zeroed
- * when it is frozen, so Adam's update for it is {@code lr * 0 / (sqrt(0) + eps) = 0} at every
- * step. When it is unfrozen it starts with fresh moments.
+ * <p>Freezing is exact under Adam: a frozen row's gradient is zero and its first moment is
+ * zeroed when it is frozen, so the first moment stays 0 and Adam's update for the row is
+ * {@code lr * 0 / (sqrt(v) + eps) = 0} at every step (its second moment only decays).
+ *
+ * <p>Rows that start over (reinitialized, unfrozen, added) get a first moment of 0 and the mean
+ * second moment of the layer's rows that learned all along, not zeroed moments: DJL corrects
+ * Adam's bias by the optimizer's update count, not the row's, and zeroed moments would make
+ * their first steps several times the learning rate ({@link AdamState#restart}). Their steps
+ * grow to a settled row's size over some twenty updates and never exceed it.
  */
 public final class ModelSurgery {
 
@@ -103,7 +109,8 @@ public final class ModelSurgery {
     }
 
     /**
-     * After a training step on {@code images} ({@code completedSteps} steps done): ages grow, and
+     * After a step that learned from {@code images} ({@code completedSteps} steps done; not after
+     * an auditor-mode step, which does not learn, so ages count trained samples): ages grow, and
      * on a measured step of an observed training the batch is read again, layer by layer, to
      * count positive outputs (the extra pass is the observatory's: off with the rest of it).
      * The arrays live in the images' manager, closed with the step.
@@ -128,19 +135,19 @@ public final class ModelSurgery {
         }
     }
 
-    /**
-     * After a checkpoint was put back: the optimizer's moments of frozen neurons are zeroed again,
-     * and a layer whose size changed loses its frozen marks.
-     */
+    /** After a checkpoint was put back: the optimizer's first moments of frozen neurons are zeroed again. */
     public void afterRestore() {
-        frozen.entrySet().removeIf(e -> e.getValue().length() > rows(e.getKey()));
         closeMasks();
         for (int layer : frozen.keySet()) {
-            zeroMoments(layer);
+            zeroFirstMoments(layer);
         }
     }
 
-    /** Puts layers to the sizes of {@code weightShapes} (by parameter name), for a checkpoint taken at other sizes. */
+    /**
+     * Puts layers to the sizes of {@code weightShapes} (by parameter name), for a checkpoint taken
+     * at other sizes. A layer put to another size loses its frozen marks: the checkpoint's neurons
+     * at a position are not the ones frozen there now.
+     */
     public void resizeTo(Map<String, long[]> weightShapes) {
         List<Integer> layers = LayerResizer.layerIds(model);
         for (int layer : layers.subList(0, Math.max(0, layers.size() - 1))) {
@@ -149,28 +156,35 @@ public final class ModelSurgery {
             if (wanted != null && wanted[0] != now) {
                 int size = (int) wanted[0];
                 resize(layer, IntStream.range(0, Math.min(now, size)).toArray(), Math.max(0, size - now));
+                BitSet unmarked = frozen.remove(layer);
+                closeMasks();
+                if (unmarked != null) {
+                    restartRows(layer, unmarked, all(size));
+                }
             }
         }
     }
 
     private void toggleFrozen(int layer, List<Integer> neurons) {
         BitSet rows = frozen.computeIfAbsent(layer, l -> new BitSet());
+        BitSet unfrozen = (BitSet) rows.clone();
         neurons.forEach(rows::flip);
+        unfrozen.andNot(rows);
         if (rows.isEmpty()) {
             frozen.remove(layer);
         }
         closeMasks();
         if (frozen.containsKey(layer)) {
-            zeroMoments(layer);
+            zeroFirstMoments(layer);
+        }
+        if (!unfrozen.isEmpty()) {
+            restartRows(layer, unfrozen, all(rows(layer)));
         }
     }
 
     /** Fresh values from the layer's own initializers (drawn at the layer's full shape, so fan-in and fan-out are right). */
     private void reinitialize(int layer, List<Integer> neurons) {
         int rows = rows(layer);
-        float[] keep = new float[rows];
-        java.util.Arrays.fill(keep, 1f);
-        neurons.forEach(n -> keep[n] = 0f);
         for (Parameter parameter : parameters(layer)) {
             NDArray array = parameter.getArray();
             float[] values = array.toFloatArray();
@@ -180,10 +194,10 @@ public final class ModelSurgery {
                 System.arraycopy(fresh, n * per, values, n * per, per);
             }
             array.set(FloatBuffer.wrap(values));
-            try (NDArray mask = rowMask(array, keep)) {
-                adam.multiplyMoments(parameter.getId(), mask);
-            }
         }
+        BitSet reborn = new BitSet();
+        neurons.forEach(reborn::set);
+        restartRows(layer, reborn, all(rows));
         activity.reborn(layer, rows, neurons);
     }
 
@@ -201,6 +215,11 @@ public final class ModelSurgery {
             }
         }
         closeMasks();
+        if (added > 0) {
+            BitSet born = new BitSet();
+            born.set(keep.length, keep.length + added);
+            restartRows(layer, born, all(keep.length));
+        }
         activity.resized(layer, before, keep, added);
     }
 
@@ -212,12 +231,34 @@ public final class ModelSurgery {
         }
     }
 
-    private void zeroMoments(int layer) {
+    private void zeroFirstMoments(int layer) {
         NDArray[] layerMasks = masks(layer);
         List<Parameter> parameters = parameters(layer);
         for (int i = 0; i < parameters.size(); i++) {
-            adam.multiplyMoments(parameters.get(i).getId(), layerMasks[i]);
+            adam.multiplyFirstMoment(parameters.get(i).getId(), layerMasks[i]);
         }
+    }
+
+    /**
+     * Adam starts over for the rows {@code restarted} of {@code layer} ({@link AdamState#restart}),
+     * their second moment the mean of the rows that learned all along (neither restarted nor
+     * frozen); when there are none (every row restarted or frozen), of the {@code known} rows as
+     * they are: a reinitialized row's own history, a frozen row's decaying one.
+     */
+    private void restartRows(int layer, BitSet restarted, BitSet known) {
+        BitSet learning = (BitSet) known.clone();
+        learning.andNot(restarted);
+        learning.andNot(frozen.getOrDefault(layer, new BitSet()));
+        int rows = rows(layer);
+        for (Parameter parameter : parameters(layer)) {
+            adam.restart(parameter.getId(), 1, rows, restarted, learning.isEmpty() ? known : learning);
+        }
+    }
+
+    private static BitSet all(int rows) {
+        BitSet all = new BitSet();
+        all.set(0, rows);
+        return all;
     }
 
     private NDArray[] masks(int layer) {

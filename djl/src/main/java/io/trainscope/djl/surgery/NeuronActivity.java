@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Per-neuron counters of one model: the training samples each neuron has seen since it was
- * created or reinitialized (its age), and, on the measured steps, in how many samples its output
+ * Per-neuron counters of one model: the training samples each neuron has been trained on since
+ * it was created or reinitialized (its age), and, on the measured steps, in how many samples its output
  * was positive. Training thread only; not part of checkpoints.
  */
 final class NeuronActivity {

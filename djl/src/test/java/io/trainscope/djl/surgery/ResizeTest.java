@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trainscope.core.checkpoints.Checkpoint;
+import io.trainscope.core.hparams.HyperParameterUpdate;
 import io.trainscope.core.model.LayerInfo;
 import io.trainscope.core.model.ModelInput;
 import io.trainscope.core.model.NeuronOperation;
@@ -147,6 +148,20 @@ class ResizeTest {
                 assertThat(n.trainTriggerRate().getAsDouble()).isBetween(0.0, 1.0);
             });
             assertThat(stats).anySatisfy(n -> assertThat(n.trainTriggerRate().getAsDouble()).isGreaterThan(0.0));
+        }
+    }
+
+    @Test
+    void auditorModeStepsDoNotAgeNeurons() throws Exception {
+        try (PausedTraining training = new PausedTraining(runDirectory)) {
+            training.runSteps(2);
+            training.experiment.hyperParameters().apply(HyperParameterUpdate.none().withAuditorMode(true), 2);
+            training.runSteps(3); // look, do not learn
+            training.experiment.hyperParameters().apply(HyperParameterUpdate.none().withAuditorMode(false), 5);
+            training.runSteps(1);
+
+            assertThat(training.onTrainingThread(step -> training.model().neurons(7)).get(0).age())
+                    .as("the samples of the 3 learning steps only").isEqualTo(PausedTraining.samplesIn(3));
         }
     }
 
