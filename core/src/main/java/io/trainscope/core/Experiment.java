@@ -49,6 +49,7 @@ public final class Experiment implements AutoCloseable {
     private final RunNotes runNotes;
     private final RunDescription description;
     private volatile RunStatus status = RunStatus.INITIALIZING;
+    private volatile String statusMessage = "";
     private volatile ModelLayers model;
     private volatile long step;
     private volatile int epoch;
@@ -93,6 +94,7 @@ public final class Experiment implements AutoCloseable {
     public void setStatus(RunStatus next, String message) {
         requireNonNull(next, "next");
         status = next;
+        statusMessage = requireNonNull(message, "message");
         feed.publish(new LiveEvent.StatusChange(next, message, step));
     }
 
@@ -228,6 +230,11 @@ public final class Experiment implements AutoCloseable {
 
     public RunStatus status() {
         return status;
+    }
+
+    /** What the last change of {@link #status()} said ("Training failed: …", "Completed at step 600"). */
+    public String statusMessage() {
+        return statusMessage;
     }
 
     /** Steps completed so far. */

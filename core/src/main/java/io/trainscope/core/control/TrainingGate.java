@@ -70,7 +70,7 @@ public final class TrainingGate {
         lock.lock();
         try {
             if (closed) {
-                result.completeExceptionally(new IllegalStateException("the training thread has shut down"));
+                result.completeExceptionally(new GateClosedException());
                 return result;
             }
             pending.add(new Pending<>(command, result, boundaryOnly));
@@ -79,6 +79,28 @@ public final class TrainingGate {
             lock.unlock();
         }
         return result;
+    }
+
+    /**
+     * Takes back a command submitted here that the training thread has not started: it will never
+     * run, and {@code submitted} (the future {@link #submit} returned) is cancelled. Returns false
+     * when the command has started or ended, or was never queued (refused, or withdrawn before): it
+     * then completes as it would have. Lets a caller that gives up on a command be sure it is not
+     * applied after the caller was told it failed.
+     */
+    public boolean withdraw(CompletableFuture<?> submitted) {
+        requireNonNull(submitted, "submitted");
+        lock.lock();
+        try {
+            // runPending takes a command out of the queue under this lock before it runs it: one still queued has not started.
+            if (!pending.removeIf(p -> p.result() == submitted)) {
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        submitted.cancel(false);
+        return true;
     }
 
     /** Parks the loop at the next step boundary; completes with that step. */
@@ -220,7 +242,7 @@ public final class TrainingGate {
         runPending(true);
     }
 
-    /** Ends the loop at its next boundary and stops serving; pending and later commands fail. */
+    /** Ends the loop at its next boundary and stops serving; pending and later commands fail with {@link GateClosedException}. */
     public void close() {
         lock.lock();
         try {
@@ -229,7 +251,7 @@ public final class TrainingGate {
             commandsArrived.signalAll();
             Pending<?> next;
             while ((next = pending.poll()) != null) {
-                next.result.completeExceptionally(new IllegalStateException("the training thread has shut down"));
+                next.result.completeExceptionally(new GateClosedException());
             }
         } finally {
             lock.unlock();

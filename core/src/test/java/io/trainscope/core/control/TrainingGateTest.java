@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,7 +113,40 @@ class TrainingGateTest {
         assertThat(gate.submit(step -> step).get(1, TimeUnit.SECONDS)).isEqualTo(stoppedAt);
         gate.close();
         CompletableFuture<Long> late = gate.submit(step -> step);
-        assertThatThrownBy(late::get).isInstanceOf(ExecutionException.class).hasMessageContaining("shut down");
+        assertThatThrownBy(late::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(GateClosedException.class)
+                .hasMessageContaining("shut down");
+    }
+
+    @Test
+    void aWithdrawnCommandNeverRunsAndItsFutureIsCancelled() {
+        AtomicLong ran = new AtomicLong();
+        CompletableFuture<Long> command = gate.submit(step -> ran.incrementAndGet());
+
+        assertThat(gate.withdraw(command)).isTrue();
+        gate.serveWithinStep(3);
+
+        assertThat(ran).hasValue(0);
+        assertThat(command).isCancelled();
+        assertThat(gate.pendingCommands()).isZero();
+        assertThat(gate.withdraw(command)).as("a second withdrawal finds nothing").isFalse();
+    }
+
+    @Test
+    void aCommandTheTrainingThreadHasStartedCannotBeWithdrawnAndCompletes() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> command = gate.submit(step -> {
+            started.countDown();
+            release.await();
+            return "applied";
+        });
+        startLoop();
+        assertThat(started.await(1, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(gate.withdraw(command)).isFalse();
+        release.countDown();
+
+        assertThat(command.get(1, TimeUnit.SECONDS)).isEqualTo("applied");
     }
 
     @Test

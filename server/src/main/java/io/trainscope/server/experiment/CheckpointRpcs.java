@@ -28,15 +28,18 @@ final class CheckpointRpcs {
     /** An outcome for the wire: whether it worked and what to tell the person. */
     record Outcome(boolean success, String message) {}
 
-    private static final long TIMEOUT_SECONDS = 60;
+    /** How long a taken checkpoint may take to reach the disk. */
+    private static final long WRITE_SECONDS = 60;
     private static final String WEIGHTS_AT = "@@weights_step=";
     private static final String FULL_AT = "@@step=";
     private static final Set<RunStatus> ENDED = Set.of(RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.FAILED);
 
     private final Experiment experiment;
+    private final BoundaryWait boundary;
 
     CheckpointRpcs(Experiment experiment) {
         this.experiment = experiment;
+        this.boundary = new BoundaryWait(experiment);
     }
 
     Outcome save(String caller) {
@@ -45,16 +48,19 @@ final class CheckpointRpcs {
             outcome = new Outcome(false, "The model is not built yet: save once training has started.");
         } else {
             try {
-                Checkpoint checkpoint = experiment.gate().submitAtBoundary(step -> experiment.checkpoints().takeNow())
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                Checkpoint checkpoint = boundary.await(experiment.gate().submitAtBoundary(step -> experiment.checkpoints()
+                        .takeNow())).get(WRITE_SECONDS, TimeUnit.SECONDS); // taken: only the write to disk is left
                 outcome = new Outcome(true, "Checkpoint " + checkpoint.id() + " saved at step " + checkpoint.step());
             } catch (ExecutionException e) {
                 outcome = new Outcome(false, "Failed to save a checkpoint: " + e.getCause().getMessage());
+            } catch (BoundaryWait.NotRun e) {
+                outcome = new Outcome(false, "Failed to save a checkpoint: " + e.getMessage());
             } catch (TimeoutException e) {
-                outcome = new Outcome(false, "Failed to save a checkpoint: the training loop did not reach a step boundary in time");
+                outcome = new Outcome(false, "The checkpoint was taken but not written to disk within " + WRITE_SECONDS
+                        + " s; it will be listed once written");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                outcome = new Outcome(false, "Interrupted");
+                outcome = new Outcome(false, "The server is shutting down; the checkpoint was taken and may still be written");
             }
         }
         audit("checkpoint_save", Map.of(), caller, outcome);
@@ -111,20 +117,19 @@ final class CheckpointRpcs {
         }
         Checkpoint checkpoint = found.get();
         boolean weights = weightsOnly;
+        boolean paused = false;
         try {
-            experiment.steering().pause().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            experiment.gate().submitAtBoundary(at -> {
+            boundary.await(experiment.gate().pause()); // the gate's own future, so a call that gives up withdraws it
+            paused = true;
+            boundary.await(experiment.gate().submitAtBoundary(at -> {
                 experiment.checkpoints().restoreNow(checkpoint, weights);
                 return null;
-            }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }));
         } catch (ExecutionException e) {
             return new Outcome(false, "Failed to restore checkpoint " + checkpoint.id() + ": " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            return new Outcome(false, "Failed to restore checkpoint " + checkpoint.id()
-                    + ": the training loop did not reach a step boundary in time");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(false, "Interrupted");
+        } catch (BoundaryWait.NotRun e) {
+            return new Outcome(false, "Failed to restore checkpoint " + checkpoint.id() + ": " + e.getMessage()
+                    + (paused ? " (training was paused, and stays paused)" : ""));
         }
         return new Outcome(true, (weights ? "Weights restored from checkpoint " : "Checkpoint ") + checkpoint.id()
                 + (weights ? "" : " restored") + "; paused at step " + checkpoint.step() + " on new branch "

@@ -65,8 +65,7 @@ import io.trainscope.server.data.SampleSignalRpcs;
 import io.trainscope.server.data.SampleImages;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 
 /**
  * WeightsLab's {@code ExperimentService} over one {@link Experiment}. Methods not implemented
@@ -74,8 +73,6 @@ import java.util.concurrent.TimeUnit;
  * the methods it lacks.
  */
 public final class ExperimentServiceImpl extends ExperimentServiceGrpc.ExperimentServiceImplBase {
-
-    private static final long STEP_BOUNDARY_TIMEOUT_SECONDS = 60;
 
     /** A client may name itself so its incremental cursor survives reconnections. */
     private static final Metadata.Key<String> CLIENT_ID = Metadata.Key.of("x-trainscope-client-id",
@@ -93,6 +90,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
     private final PointNotes notes;
     private final SampleSignalRpcs sampleSignals;
     private final WeightOperations weightOperations;
+    private final BoundaryWait boundary;
 
     public ExperimentServiceImpl(Experiment experiment, DataService data, SampleImages images) {
         this.experiment = experiment;
@@ -104,6 +102,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
         this.modelRpcs = new ModelRpcs(experiment, images);
         this.sampleSignals = new SampleSignalRpcs(experiment.samples());
         this.weightOperations = new WeightOperations(experiment);
+        this.boundary = new BoundaryWait(experiment);
     }
 
     /** Reads the optional client id header into the call's context, for {@link #getLatestLoggerData}. */
@@ -263,7 +262,7 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             int step = request.getLoadCheckpointOperation().getCheckpointId();
             OffEventLoop.answer(response, () -> commandReply(checkpoints.load(step, caller)));
         } else if (request.hasPlotNoteOperation()) {
-            respond(response, notes.write(request.getPlotNoteOperation(), caller));
+            OffEventLoop.answer(response, () -> notes.write(request.getPlotNoteOperation(), caller));
         } else if (request.hasHyperParameterChange()) {
             changeHyperParameters(request.getHyperParameterChange().getHyperParameters(), caller, response);
         } else {
@@ -284,27 +283,25 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             response.onCompleted();
             return;
         }
+        OffEventLoop.answer(response, () -> addLayers(reply, request));
+    }
+
+    /** The model's layers (all, or the one asked for), read on the training thread between two steps. */
+    private CommandResponse addLayers(CommandResponse.Builder reply, TrainerCommand request) {
         Optional<ModelLayers> model = experiment.model();
         if (model.isEmpty()) {
-            response.onNext(reply.setSuccess(false).setMessage("The model is not built yet: ask again once training"
-                    + " has started.").build());
-            response.onCompleted();
-            return;
+            return reply.setSuccess(false).setMessage("The model is not built yet: ask again once training has started.")
+                    .build();
         }
-        // The model belongs to the training thread: read it there, between two steps.
-        experiment.gate().submit(step -> LayerMessages.read(model.get()))
-                .orTimeout(STEP_BOUNDARY_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .whenCompleteAsync((layers, error) -> {
-                    if (error != null) {
-                        reply.setSuccess(false).setMessage("Could not read the model's layers: the training loop did"
-                                + " not reach a step boundary in time");
-                    } else {
-                        LayerMessages.addLayers(reply, layers, request.hasGetSingleLayerInfoId()
-                                ? OptionalInt.of(request.getGetSingleLayerInfoId()) : OptionalInt.empty());
-                    }
-                    response.onNext(reply.build());
-                    response.onCompleted();
-                }, OffEventLoop.executor());
+        try {
+            LayerMessages.addLayers(reply, boundary.await(experiment.gate().submit(step -> LayerMessages.read(model.get()))),
+                    request.hasGetSingleLayerInfoId() ? OptionalInt.of(request.getGetSingleLayerInfoId()) : OptionalInt.empty());
+        } catch (ExecutionException e) {
+            reply.setSuccess(false).setMessage("Could not read the model's layers: " + e.getCause());
+        } catch (BoundaryWait.NotRun e) {
+            reply.setSuccess(false).setMessage("Could not read the model's layers: " + e.getMessage());
+        }
+        return reply.build();
     }
 
     private void changeHyperParameters(HyperParameters hp, String caller, StreamObserver<CommandResponse> response) {
@@ -317,19 +314,29 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
             OffEventLoop.answer(response, () -> evaluationConfig(hp, caller));
             return;
         }
+        OffEventLoop.answer(response, () -> applyHyperParameters(hp, caller));
+    }
+
+    /** Applies the change at the next step boundary; a call that ends before it withdraws the change. */
+    private CommandResponse applyHyperParameters(HyperParameters hp, String caller) {
         HyperParameterUpdate update = HyperParameterMessages.update(hp);
         Optional<Boolean> training = hp.hasIsTraining() ? Optional.of(hp.getIsTraining()) : Optional.empty();
         Optional<Integer> steps = hp.hasNbSteps() ? Optional.of(hp.getNbSteps()) : Optional.empty();
-        CompletableFuture<Steering.Outcome> outcome = experiment.steering().change(update, training, steps)
-                .orTimeout(STEP_BOUNDARY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        outcome.whenCompleteAsync((result, error) -> {
-            String message = error != null
-                    ? "Failed to set hyperparameters: the training loop did not reach a step boundary in time"
-                    : result.message();
-            boolean success = error == null && result.success();
-            HyperParameterAudit.record(experiment.audit(), hp, caller, (success ? "" : "refused: ") + message);
-            reply(response, success, message);
-        }, OffEventLoop.executor());
+        boolean success;
+        String message;
+        try {
+            Steering.Outcome outcome = boundary.await(experiment.steering().change(update, training, steps));
+            success = outcome.success();
+            message = outcome.message();
+        } catch (ExecutionException e) {
+            success = false;
+            message = "Failed to set hyperparameters: " + e.getCause().getMessage();
+        } catch (BoundaryWait.NotRun e) {
+            success = false;
+            message = "Failed to set hyperparameters: " + e.getMessage();
+        }
+        HyperParameterAudit.record(experiment.audit(), hp, caller, (success ? "" : "refused: ") + message);
+        return CommandResponse.newBuilder().setSuccess(success).setMessage(message).build();
     }
 
 
@@ -365,11 +372,6 @@ public final class ExperimentServiceImpl extends ExperimentServiceGrpc.Experimen
                         + " nothing was changed.")
                 : evaluations.configure(hp.getEvaluationConfig(), caller);
         return CommandResponse.newBuilder().setSuccess(answer.accepted()).setMessage(answer.message()).build();
-    }
-
-    private static void respond(StreamObserver<CommandResponse> response, CommandResponse reply) {
-        response.onNext(reply);
-        response.onCompleted();
     }
 
     private static void reply(StreamObserver<CommandResponse> response, boolean success, String message) {

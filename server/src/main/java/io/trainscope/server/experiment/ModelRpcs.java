@@ -21,26 +21,26 @@ import io.trainscope.server.data.SampleImages;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * GetWeights and GetActivations: the live model is read on the training thread between two
  * steps (also while paused). A bad request is answered with what is valid: {@code success=false}
  * and a message for weights; INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION for activations,
- * whose reply has no error field. Blocks on the step boundary, so callers run it off the event loops.
+ * whose reply has no error field; FAILED_PRECONDITION too once the training thread has shut down.
+ * Blocks on the step boundary, so callers run it off the event loops.
  */
 final class ModelRpcs {
 
-    private static final long TIMEOUT_SECONDS = 60;
     private static final String NOT_BUILT = "The model is not built yet: ask again once training has started.";
 
     private final Experiment experiment;
     private final SampleImages images;
+    private final BoundaryWait boundary;
 
     ModelRpcs(Experiment experiment, SampleImages images) {
         this.experiment = requireNonNull(experiment, "experiment");
         this.images = requireNonNull(images, "images");
+        this.boundary = new BoundaryWait(experiment);
     }
 
     /** One neuron's incoming weights, or the whole layer's for a negative neuron index (WeightsLab's convention). */
@@ -117,21 +117,17 @@ final class ModelRpcs {
         }
     }
 
-    /** Runs {@code read} on the training thread; what it refuses, or a missed deadline, comes back as {@link Refused}. */
+    /** Runs {@code read} on the training thread; what it refuses, or why it did not run, comes back as {@link Refused}. */
     private <T> T onTrainingThread(StepCommand<T> read) {
         try {
-            return experiment.gate().submit(read).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return boundary.await(experiment.gate().submit(read));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IllegalArgumentException refusal) {
                 throw new Refused(Status.INVALID_ARGUMENT, refusal.getMessage());
             }
             throw new Refused(Status.INTERNAL, "Could not read the model: " + e.getCause());
-        } catch (TimeoutException e) {
-            throw new Refused(Status.DEADLINE_EXCEEDED, "Could not read the model: the training loop did not reach a step"
-                    + " boundary within " + TIMEOUT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Refused(Status.CANCELLED, "Interrupted");
+        } catch (BoundaryWait.NotRun e) {
+            throw new Refused(e.status(), "Could not read the model: " + e.getMessage());
         }
     }
 

@@ -17,36 +17,43 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * ManipulateWeights: FREEZE (a toggle, as in WeightsLab), REINITIALIZE, REMOVE_NEURONS and
  * ADD_NEURONS on one Linear or Conv layer, applied by the training thread at a step boundary
  * (also while paused). A refused request changes nothing and says why; every request is audited.
- * Blocks on the step boundary, so callers run it off the event loops.
+ * A call that ends before the boundary withdraws its operation ({@link BoundaryWait}). Blocks on the
+ * step boundary, so callers run it off the event loops.
  */
 final class WeightOperations {
 
-    private static final long TIMEOUT_SECONDS = 60;
+    /** Refused before anything is built from them: no layer trained here has this many neurons. */
+    static final int MAX_NEURON_IDS = 65_536;
+    /** How many of a request's neuron ids the audit log keeps (with their count). */
+    static final int AUDITED_NEURON_IDS = 20;
 
     private final Experiment experiment;
+    private final BoundaryWait boundary;
 
     WeightOperations(Experiment experiment) {
         this.experiment = requireNonNull(experiment, "experiment");
+        this.boundary = new BoundaryWait(experiment);
     }
 
     WeightsOperationResponse manipulate(WeightsOperationRequest request, String caller) {
         WeightOperation wire = request.getWeightOperation();
-        Outcome outcome = parse(wire).map(this::applyOrRefuse, refusal -> new Outcome(false, refusal));
+        int named = wire.getNeuronIdsCount();
+        Outcome outcome = parse(wire).map(operation -> applyOrRefuse(operation, named), refusal -> new Outcome(false, refusal));
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("op_type", wire.hasOpType() ? wire.getOpType().name() : "unset");
         parameters.put("layer_id", wire.hasLayerId() ? String.valueOf(wire.getLayerId()) : "unset");
-        parameters.put("neuron_ids", wire.getNeuronIdsList().stream().map(n -> n.getLayerId() + ":" + n.getNeuronId()).toList()
-                .toString());
+        // The audit log keeps its latest entries in memory and forces each to disk: a few ids say enough.
+        String ids = wire.getNeuronIdsList().stream().limit(AUDITED_NEURON_IDS).map(n -> n.getLayerId() + ":" + n.getNeuronId())
+                .collect(Collectors.joining(", ", "[", named > AUDITED_NEURON_IDS ? ", …]" : "]"));
+        parameters.put("neuron_ids", ids);
+        parameters.put("neuron_ids_count", String.valueOf(named));
         parameters.put("neurons_to_add", String.valueOf(wire.getNeuronsToAdd()));
         experiment.audit().record(new AuditEntry(Instant.now(), "weights_operation", parameters, caller,
                 (outcome.success() ? "" : "refused: ") + outcome.message()));
@@ -57,6 +64,10 @@ final class WeightOperations {
 
     /** The operation asked for, or why the request cannot be one. */
     private static Parsed parse(WeightOperation wire) {
+        if (wire.getNeuronIdsCount() > MAX_NEURON_IDS) {
+            return Parsed.refused("neuron_ids has " + wire.getNeuronIdsCount() + " entries; one request names at most "
+                    + MAX_NEURON_IDS + " neurons, each once");
+        }
         if (!wire.hasOpType() || wire.getOpType() == io.trainscope.proto.weightslab.WeightOperationType.UNRECOGNIZED) {
             return Parsed.refused("Set weight_operation.op_type to REINITIALIZE, FREEZE, REMOVE_NEURONS or ADD_NEURONS");
         }
@@ -83,42 +94,33 @@ final class WeightOperations {
         };
     }
 
-    private Outcome applyOrRefuse(NeuronOperation operation) {
+    private Outcome applyOrRefuse(NeuronOperation operation, int named) {
         Optional<ModelLayers> model = experiment.model();
         if (model.isEmpty()) {
             return new Outcome(false, "The model is not built yet: operate on it once training has started.");
         }
-        // Whoever flips this first decides: the training thread applies the operation, or the call gives up on it.
-        AtomicBoolean claimed = new AtomicBoolean();
-        CompletableFuture<Long> applied = experiment.gate().submitAtBoundary(at -> {
-            if (!claimed.compareAndSet(false, true)) {
-                return -1L;
-            }
-            model.get().apply(operation);
-            return at;
-        });
         try {
-            long step;
-            try {
-                step = applied.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                if (claimed.compareAndSet(false, true)) {
-                    throw e;
-                }
-                step = applied.get(); // started just now: it finishes within a boundary
-            }
+            long step = boundary.await(experiment.gate().submitAtBoundary(at -> {
+                refuseRepeats(model.get(), operation.layerId(), named);
+                model.get().apply(operation);
+                return at;
+            }));
             return new Outcome(true, operation.describe() + "; took effect at step " + step);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             return new Outcome(false, cause instanceof IllegalArgumentException ? cause.getMessage()
                     : "Could not operate on the model: " + cause);
-        } catch (TimeoutException e) {
-            return new Outcome(false, "The training loop did not reach a step boundary within " + TIMEOUT_SECONDS
-                    + " s; nothing was changed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(false, "Interrupted");
+        } catch (BoundaryWait.NotRun e) {
+            return new Outcome(false, "Could not operate on the model: " + e.getMessage());
         }
+    }
+
+    /** On the training thread: more entries than the layer has neurons can only be repeats (or a mistake). */
+    private static void refuseRepeats(ModelLayers model, int layerId, int named) {
+        model.layers().stream().filter(l -> l.id() == layerId && named > l.neurons()).findFirst().ifPresent(l -> {
+            throw new IllegalArgumentException("neuron_ids has " + named + " entries, more than the " + l.neurons()
+                    + " neurons of layer " + layerId + " (" + l.type() + "); name each neuron once");
+        });
     }
 
     /** An operation, or the reason there is none. */
