@@ -170,4 +170,30 @@ class ModelSurgeryGrpcTest {
         assertThat(training.experiment().audit().recent().subList(audited, audited + refused.size()))
                 .extracting(AuditEntry::result).allSatisfy(result -> assertThat(result).startsWith("refused: "));
     }
+
+    @Test
+    void moreNeuronIdsThanTheLayerHasNeuronsAreRefusedAndOnlyTheirCountAndFirstFewAreAudited() {
+        int neurons = layer(7).getNeuronsCount();
+        int[] repeated = new int[neurons + 1]; // neuron 0, over and over: valid ids, but more entries than neurons
+
+        WeightsOperationResponse reply = operate(op(WeightOperationType.FREEZE, 7, repeated));
+
+        assertThat(reply.getSuccess()).isFalse();
+        assertThat(reply.getMessage()).isEqualTo("neuron_ids has " + (neurons + 1) + " entries, more than the " + neurons
+                + " neurons of layer 7 (Linear); name each neuron once");
+        assertThat(layer(7).getNeuronsStatistics(0).getLearningRate()).as("neuron 0 is not frozen").isEqualTo(1f);
+        AuditEntry audited = training.experiment().audit().recent().get(training.experiment().audit().recent().size() - 1);
+        assertThat(audited.parameters()).containsEntry("neuron_ids_count", String.valueOf(neurons + 1))
+                .containsEntry("neuron_ids", "[" + String.join(", ", java.util.Collections.nCopies(20, "7:0")) + ", …]");
+        assertThat(audited.result()).isEqualTo("refused: " + reply.getMessage());
+    }
+
+    @Test
+    void aRequestNamingMoreThanTheMostNeuronIdsIsRefusedBeforeTheModelIsAsked() {
+        WeightsOperationResponse reply = operate(op(WeightOperationType.FREEZE, 7, new int[65_537]));
+
+        assertThat(reply.getSuccess()).isFalse();
+        assertThat(reply.getMessage()).isEqualTo("neuron_ids has 65537 entries; one request names at most 65536 neurons,"
+                + " each once");
+    }
 }
