@@ -54,7 +54,7 @@ public final class Experiment implements AutoCloseable {
     private volatile long step;
     private volatile int epoch;
 
-    /** A run without per-sample data (tests of the control plane). */
+    /** A run without per-sample data (tests of the control plane): its sample table refuses every statistic. */
     public Experiment(RunDescription description, boolean startPaused, Path runDirectory) {
         this(description, startPaused, runDirectory, List.of());
     }

@@ -9,6 +9,7 @@ import io.trainscope.core.live.BatchFrame;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.Sequenced;
 import io.trainscope.core.live.Subscription;
+import io.trainscope.core.samples.Split;
 import io.trainscope.djl.data.GeneratedShapes;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.model.ReferenceModels;
@@ -33,7 +34,8 @@ class ObservedTrainingTest {
 
     private void start(TrainingOptions options, boolean paused) {
         experiment = new Experiment(new RunDescription("small-cnn", train.name(), options.epochs(), 32, 1e-3f,
-                train.size() / 32, train.size(), train.classNames(), "adam"), paused, runDirectory);
+                train.size() / 32, train.size(), train.classNames(), "adam"), paused, runDirectory,
+                List.of(Split.of(ObservedTraining.TRAIN, train.labels()), Split.of(ObservedTraining.TEST, test.labels())));
         thread = new Thread(new ObservedTraining(experiment, ReferenceModels.smallCnn(10), train, test, options),
                 "trainscope-training");
         thread.start();
