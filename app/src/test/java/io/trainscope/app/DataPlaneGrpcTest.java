@@ -63,6 +63,7 @@ class DataPlaneGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     private static ExperimentServiceGrpc.ExperimentServiceBlockingStub client(String id) {

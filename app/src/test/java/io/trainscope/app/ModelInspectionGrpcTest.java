@@ -54,6 +54,7 @@ class ModelInspectionGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     /** Runs {@code steps} more steps and waits until training is paused after them. */

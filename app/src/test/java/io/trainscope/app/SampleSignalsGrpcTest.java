@@ -39,6 +39,7 @@ class SampleSignalsGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     private static ExperimentServiceGrpc.ExperimentServiceBlockingStub client() {
