@@ -49,6 +49,7 @@ class CheckpointGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     private static CommandResponse change(HyperParameters.Builder hp) {

@@ -54,6 +54,7 @@ class DataPlaneGrpcTest {
     static void stop() throws Exception {
         if (training != null) {
             training.close();
+            training = null; // the class stays loaded after its tests: let the closed session go
         }
     }
 

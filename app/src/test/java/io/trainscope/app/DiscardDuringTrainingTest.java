@@ -42,6 +42,7 @@ class DiscardDuringTrainingTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     private static DataEditsResponse setDiscarded(List<Long> ids, boolean discarded) {

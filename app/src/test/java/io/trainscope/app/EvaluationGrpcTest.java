@@ -54,6 +54,7 @@ class EvaluationGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     @BeforeEach

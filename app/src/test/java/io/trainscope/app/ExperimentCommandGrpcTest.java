@@ -45,6 +45,7 @@ class ExperimentCommandGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     @BeforeEach

@@ -64,6 +64,7 @@ class FailedTrainingGrpcTest {
         }
         if (session != null) {
             session.close();
+            session = null; // the class stays loaded after its tests: let the closed session go
         }
     }
 

@@ -51,6 +51,7 @@ class LiveStreamGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     @Test

@@ -44,6 +44,7 @@ class LoggerDataGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     @Test

@@ -39,6 +39,7 @@ class ModelInspectionGrpcTest {
     static void stop() throws Exception {
         if (training != null) {
             training.close();
+            training = null; // the class stays loaded after its tests: let the closed session go
         }
     }
 

@@ -61,6 +61,7 @@ class ModelPanelBrowserTest {
         if (browser != null) browser.quit();
         if (channel != null) channel.shutdownNow();
         if (session != null) session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     @BeforeEach

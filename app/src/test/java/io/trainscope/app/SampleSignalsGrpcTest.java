@@ -30,6 +30,7 @@ class SampleSignalsGrpcTest {
     static void stop() throws Exception {
         if (training != null) {
             training.close();
+            training = null; // the class stays loaded after its tests: let the closed session go
         }
     }
 

@@ -56,6 +56,7 @@ class WithdrawnCommandsGrpcTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     @AfterEach

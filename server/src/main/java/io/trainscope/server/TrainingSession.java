@@ -117,6 +117,9 @@ public final class TrainingSession implements AutoCloseable {
         saveFinalCheckpoint();
         experiment.gate().close();
         trainingThread.join(30_000);
+        if (trainingThread.isAlive()) {
+            LOG.warn("The training thread did not end within 30 s of close; it is left running");
+        }
         performance.close();
         stepWatchdog.close();
         server.close();

@@ -53,6 +53,7 @@ class FaultsDuringTrainingTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         session.close();
+        session = null; // the class stays loaded after its tests: let the closed session go
     }
 
     @Test

@@ -48,6 +48,8 @@ class HostileRequestsFuzzTest {
         TALLY.printTotal();
         if (server != null) {
             server.close();
+            server = null; // the class stays loaded after its tests: let the closed session go
+            refusals = null; // it holds the server too
         }
         boolean wholeRun = TALLY.properties().size() == PROPERTIES && System.getProperty(Property.TRY_PROPERTY) == null;
         if (wholeRun && TALLY.failures() == 0) {

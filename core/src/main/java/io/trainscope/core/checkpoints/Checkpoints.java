@@ -61,6 +61,7 @@ public final class Checkpoints implements AutoCloseable {
     /** Every checkpoint on disk by id, read once when the run opens and kept up to date by the writer. */
     private final Map<String, Checkpoint> index = new ConcurrentHashMap<>();
     private volatile TrainingState training;
+    private volatile boolean ended;
     private volatile long lastHoldNanos;
     private volatile long lastRestoreNanos;
 
@@ -84,8 +85,21 @@ public final class Checkpoints implements AutoCloseable {
         training = requireNonNull(state, "state");
     }
 
+    /**
+     * Called by the training loop once it has ended and closed its model: from then on nothing can be
+     * taken or put back, and the closed run no longer keeps the loop (and its data sets) reachable.
+     */
+    public void detach() {
+        ended = true;
+        training = null;
+    }
+
     public boolean attached() {
         return training != null;
+    }
+
+    private IllegalStateException notAttached() {
+        return new IllegalStateException(ended ? "training has ended: its model is gone" : "the model is not built yet");
     }
 
     /**
@@ -95,7 +109,7 @@ public final class Checkpoints implements AutoCloseable {
     public CompletableFuture<Checkpoint> takeNow() {
         TrainingState state = training;
         if (state == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the model is not built yet"));
+            return CompletableFuture.failedFuture(notAttached());
         }
         long start = System.nanoTime();
         TrainingState.Snapshot snapshot = state.capture();
@@ -121,7 +135,7 @@ public final class Checkpoints implements AutoCloseable {
     public void restoreNow(Checkpoint checkpoint, boolean weightsOnly) {
         TrainingState state = training;
         if (state == null) {
-            throw new IllegalStateException("the model is not built yet");
+            throw notAttached();
         }
         long start = System.nanoTime();
         CheckpointFiles.Stored stored = files.read(files.fileOf(checkpoint.runHash(), checkpoint.step()), true);
@@ -150,7 +164,7 @@ public final class Checkpoints implements AutoCloseable {
         latest.ifPresent(checkpoint -> {
             TrainingState state = training;
             if (state == null) {
-                throw new IllegalStateException("the model is not built yet");
+                throw notAttached();
             }
             CheckpointFiles.Stored stored = files.read(files.fileOf(checkpoint.runHash(), checkpoint.step()), true);
             state.restore(new TrainingState.Snapshot(stored.model(), checkpoint.position()), false);

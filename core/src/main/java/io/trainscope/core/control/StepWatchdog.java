@@ -46,5 +46,10 @@ public final class StepWatchdog implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS); // so no thread of a closed run is left behind
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

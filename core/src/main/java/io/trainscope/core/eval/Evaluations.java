@@ -48,6 +48,11 @@ public final class Evaluations {
         this.evaluator = requireNonNull(evaluator, "evaluator");
     }
 
+    /** Called by the training loop once it has ended: the closed run no longer keeps its model and data reachable. */
+    public void detach() {
+        evaluator = null;
+    }
+
     /** Queues {@code request} (see {@link EvaluationQueue#trigger}); refused for an unknown split or tag. */
     public EvaluationQueue.Answer trigger(EvaluationRequest request) {
         requireNonNull(request, "request");

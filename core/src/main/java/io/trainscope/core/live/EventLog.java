@@ -12,22 +12,39 @@ import java.util.List;
  */
 public final class EventLog {
 
-    private final LiveEvent[] ring;
+    /** The ring starts this small and doubles up to its capacity: most runs never need a million slots. */
+    private static final int INITIAL_SLOTS = 1024;
+
+    private final int capacity;
+    private LiveEvent[] ring;
     private long nextSequence = 1;
 
     public EventLog(int capacity) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        this.ring = new LiveEvent[capacity];
+        this.capacity = capacity;
+        this.ring = new LiveEvent[Math.min(capacity, INITIAL_SLOTS)];
     }
 
-    /** Appends an event and returns its sequence number. O(1); never blocks for long. */
+    /** Appends an event and returns its sequence number. O(1) amortised; never blocks for long. */
     public synchronized long append(LiveEvent event) {
         requireNonNull(event, "event");
+        if (nextSequence - 1 == ring.length && ring.length < capacity) {
+            grow();
+        }
         long sequence = nextSequence++;
         ring[(int) (sequence % ring.length)] = event;
         return sequence;
+    }
+
+    /** Before the first event would be overwritten: every event so far moves to its slot in a larger ring. */
+    private void grow() {
+        LiveEvent[] larger = new LiveEvent[(int) Math.min(capacity, 2L * ring.length)];
+        for (long s = 1; s < nextSequence; s++) {
+            larger[(int) (s % larger.length)] = ring[(int) (s % ring.length)];
+        }
+        ring = larger;
     }
 
     /** Up to {@code max} events with a sequence number greater than {@code after}, in order. */

@@ -120,6 +120,11 @@ public final class ObservedTraining implements Runnable {
             log.error("Training failed at step {}", step, t);
             experiment.setStatus(RunStatus.FAILED, "Training failed: " + t);
             experiment.gate().close();
+        } finally {
+            // The experiment outlives this loop (the server's services hold it, and Armeria's route cache holds
+            // a stopped server's services): it must not keep the loop, its model and its data sets reachable.
+            experiment.checkpoints().detach();
+            experiment.evaluations().detach();
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,7 +34,8 @@ public final class SampleImages implements AutoCloseable {
     /** An encoded image and its size. */
     public record Thumbnail(byte[] png, int width, int height, int channels) {}
 
-    private final Map<String, ImageDataset> splits;
+    /** Emptied on close: a stopped server's services stay reachable from Armeria's route cache, and so does this. */
+    private volatile Map<String, ImageDataset> splits;
     private final Map<String, Thumbnail> cache = new LinkedHashMap<>(4096, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Thumbnail> eldest) {
@@ -175,5 +177,14 @@ public final class SampleImages implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        splits = Map.of();
+        synchronized (cache) {
+            cache.clear();
+        }
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -45,7 +45,8 @@ final class CheckpointRpcs {
     Outcome save(String caller) {
         Outcome outcome;
         if (!experiment.checkpoints().attached()) {
-            outcome = new Outcome(false, "The model is not built yet: save once training has started.");
+            outcome = new Outcome(false, experiment.status().isFinal() ? "Training has ended: there is no model to save."
+                    : "The model is not built yet: save once training has started.");
         } else {
             try {
                 Checkpoint checkpoint = boundary.await(experiment.gate().submitAtBoundary(step -> experiment.checkpoints()

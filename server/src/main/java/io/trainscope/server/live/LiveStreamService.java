@@ -236,6 +236,12 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
         active.forEach(FeedStreamer::complete);
         heartbeats.shutdownNow();
         streams.shutdown();
+        try { // so no thread of a closed run is left behind
+            heartbeats.awaitTermination(10, TimeUnit.SECONDS);
+            streams.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -75,6 +75,7 @@ class EveryRpcRequiresTokenTest {
     static void stop() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
+        served = null; // the class stays loaded after its tests: let the closed experiment go
         System.setErr(originalErr);
         System.setOut(originalOut);
     }

@@ -44,6 +44,7 @@ class MessageSizeGrpcTest {
     static void stop() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
+        served = null; // the class stays loaded after its tests: let the closed experiment go
     }
 
     @Test

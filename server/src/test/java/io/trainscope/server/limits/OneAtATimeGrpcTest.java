@@ -88,6 +88,7 @@ class OneAtATimeGrpcTest {
         callers.shutdownNow();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
+        served = null; // the class stays loaded after its tests: let the closed experiment go
         model.stop(0);
     }
 

@@ -56,6 +56,7 @@ class RpcDeadlineGrpcTest {
     static void stop() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
+        served = null; // the class stays loaded after its tests: let the closed experiment go
     }
 
     @Test
