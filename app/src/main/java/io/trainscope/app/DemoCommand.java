@@ -3,7 +3,6 @@ package io.trainscope.app;
 import io.trainscope.djl.data.DemoData;
 import io.trainscope.djl.data.ImageDataset;
 import io.trainscope.djl.data.LabelNoise;
-import io.trainscope.djl.engine.CoreSplit;
 import io.trainscope.djl.engine.TorchThreads;
 import io.trainscope.djl.train.TrainingOptions;
 import io.trainscope.server.ServerSettings;
@@ -64,11 +63,6 @@ final class DemoCommand implements Callable<Integer> {
                     + " server; see docs/BENCHMARKS.md, overhead).")
     Integer torchThreads;
 
-    @Option(names = "--shared-cores",
-            description = "Let every thread run on every core (default on Linux: the training thread keeps its cores,"
-                    + " and the server and everything else run on the one left over).")
-    boolean sharedCores;
-
     @Mixin
     ServerOptions server;
 
@@ -91,9 +85,6 @@ final class DemoCommand implements Callable<Integer> {
             threads = TorchThreads.apply(torchThreads == null ? OptionalInt.empty() : OptionalInt.of(torchThreads));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--torch-threads: " + e.getMessage());
-        }
-        if (!sharedCores) {
-            CoreSplit.start(threads);
         }
         DemoData.Choice data = DemoData.choose(Optional.ofNullable(this.data));
         System.out.println(data.explanation());

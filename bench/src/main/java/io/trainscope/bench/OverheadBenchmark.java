@@ -1,7 +1,6 @@
 package io.trainscope.bench;
 
 import io.trainscope.djl.data.DemoData;
-import io.trainscope.djl.engine.CoreSplit;
 import io.trainscope.djl.engine.TorchThreads;
 import io.trainscope.djl.train.TrainingOptions;
 import io.trainscope.server.ServerSettings;
@@ -41,10 +40,6 @@ final class OverheadBenchmark implements Callable<Integer> {
             description = "CPU threads PyTorch may use (default: the demo's, all cores but one).")
     Integer torchThreads;
 
-    @Option(names = "--shared-cores",
-            description = "Let every thread run on every core (default: the training's cores are its own, as in the demo).")
-    boolean sharedCores;
-
     @Option(names = "--no-subscriber",
             description = "Measure the training loop's own observation work alone, with nobody subscribed.")
     boolean noSubscriber;
@@ -52,9 +47,6 @@ final class OverheadBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int threads = TorchThreads.apply(torchThreads == null ? OptionalInt.empty() : OptionalInt.of(torchThreads));
-        if (!sharedCores) {
-            CoreSplit.start(threads);
-        }
         DemoData.Choice data = DemoData.choose(Optional.empty());
         try (TrainingSession session = TrainingSession.start(data.train(), data.test(),
                 TrainingOptions.epochs(100).withValidation(false), 64, 1e-3f, false, ServerSettings.loopback(), BenchRuns.directory());

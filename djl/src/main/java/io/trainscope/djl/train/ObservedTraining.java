@@ -27,7 +27,6 @@ import io.trainscope.core.samples.BatchStats;
 import io.trainscope.core.samples.DiscardedSamples;
 import io.trainscope.core.samples.EpochSampler;
 import io.trainscope.djl.data.ImageDataset;
-import io.trainscope.djl.engine.CoreSplit;
 import io.trainscope.djl.inspect.DjlModelLayers;
 import io.trainscope.djl.surgery.AdamState;
 import io.trainscope.djl.surgery.ModelSurgery;
@@ -98,7 +97,6 @@ public final class ObservedTraining implements Runnable {
 
     @Override
     public void run() {
-        CoreSplit.joinTraining();
         Engine.getInstance().setRandomSeed((int) options.seed()); // the initial weights, as TrainingOptions promises
         try (Model model = Model.newInstance(experiment.description().modelName())) {
             model.setBlock(block);
