@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.CallOptions;
-import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.trainscope.proto.weightslab.ActivationRequest;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
@@ -35,17 +33,14 @@ class MalformedRequestsGrpcTest {
     @TempDir
     static Path run;
     private static ServedExperiment served;
-    private static ManagedChannel channel;
 
     @BeforeAll
     static void serve() {
         served = ServedExperiment.start(run, ServerSettings.loopback());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", served.port()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
         served = null; // the class stays loaded after its tests: let the closed experiment go
     }
@@ -55,7 +50,7 @@ class MalformedRequestsGrpcTest {
         byte[] column = {0x0a, 3, (byte) 0xc3, 0x28, (byte) 0xff}; // field 1, three bytes that are not UTF-8
 
         for (int i = 0; i < 20; i++) { // every time, whether the body came with the headers or after
-            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GET_HISTOGRAM,
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(served.channel(), GET_HISTOGRAM,
                     CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), column))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
@@ -80,7 +75,7 @@ class MalformedRequestsGrpcTest {
     void aLongDescriptionInAnyScriptReachesTheClientCut() {
         String sampleId = "日本語のタグ".repeat(500); // echoed in the description: 9,000 bytes once percent-encoded
 
-        assertThatThrownBy(() -> ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        assertThatThrownBy(() -> ExperimentServiceGrpc.newBlockingStub(served.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .getActivations(ActivationRequest.newBuilder().setSampleId(sampleId).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);

@@ -1,5 +1,7 @@
 package io.trainscope.server;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.RunDescription;
 import io.trainscope.core.samples.Split;
@@ -8,6 +10,7 @@ import io.trainscope.server.data.SampleImages;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real experiment (its DuckDB file, audit log, gate) served on loopback, with no training
@@ -18,6 +21,7 @@ public final class ServedExperiment implements AutoCloseable {
 
     public final Experiment experiment;
     public final TrainscopeServer server;
+    private ManagedChannel channel;
 
     private ServedExperiment(Experiment experiment, TrainscopeServer server) {
         this.experiment = experiment;
@@ -49,8 +53,25 @@ public final class ServedExperiment implements AutoCloseable {
         return server.port();
     }
 
+    /** A plain-text grpc-java channel to this server, made on first use and shut down by {@link #close}. */
+    public synchronized ManagedChannel channel() {
+        if (channel == null) {
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
+        }
+        return channel;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (channel != null) {
+                try {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         server.close();
         experiment.close();
     }

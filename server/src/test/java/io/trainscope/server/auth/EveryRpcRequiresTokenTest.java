@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.proto.weightslab.DataEditsRequest;
 import io.trainscope.proto.weightslab.DataEditsResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
@@ -51,7 +49,6 @@ class EveryRpcRequiresTokenTest {
     @TempDir
     static Path run;
     private static ServedExperiment served;
-    private static ManagedChannel channel;
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -68,12 +65,10 @@ class EveryRpcRequiresTokenTest {
         served = ServedExperiment.start(run, ServerSettings.loopback().withSlowCallThreshold(Duration.ofNanos(1))
                 .withTokens(AccessTokens.fromEnvironment(java.util.Map.of("GRPC_AUTH_TOKENS",
                         "alice=" + ALICE_TOKEN + ",bob=another-one"))));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", served.port()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
         served = null; // the class stays loaded after its tests: let the closed experiment go
         System.setErr(originalErr);
@@ -144,7 +139,7 @@ class EveryRpcRequiresTokenTest {
     void theAuditLogNamesTheCallersTokenAndNoLogShowsATokensValue() throws Exception {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + ALICE_TOKEN);
-        DataEditsResponse edit = ExperimentServiceGrpc.newBlockingStub(channel)
+        DataEditsResponse edit = ExperimentServiceGrpc.newBlockingStub(served.channel())
                 .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .editDataSample(DataEditsRequest.newBuilder().setStatName("__register_tag__").setStringValue("hard")
@@ -173,7 +168,7 @@ class EveryRpcRequiresTokenTest {
     /** One empty message, whatever the method's kind, then half-close; the status the call closes with. */
     private static Status callNative(MethodDescriptor<?, ?> method, Optional<String> token) throws Exception {
         MethodDescriptor<byte[], byte[]> raw = RawBytesMethods.method(method.getFullMethodName(), method.getType());
-        ClientCall<byte[], byte[]> call = channel.newCall(raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        ClientCall<byte[], byte[]> call = served.channel().newCall(raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
         CompletableFuture<Status> closed = new CompletableFuture<>();
         Metadata headers = new Metadata();
         token.ifPresent(t -> headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + t));

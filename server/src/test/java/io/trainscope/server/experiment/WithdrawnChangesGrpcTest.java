@@ -3,9 +3,7 @@ package io.trainscope.server.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.proto.weightslab.CommandResponse;
@@ -40,18 +38,15 @@ class WithdrawnChangesGrpcTest {
     @TempDir
     static Path run;
     private static ServedExperiment served;
-    private static ManagedChannel channel;
 
     @BeforeAll
     static void serve() {
         served = ServedExperiment.start(run, ServerSettings.loopback()
                 .withLimits(RpcLimits.defaults().withUnaryDeadline(SERVER_DEADLINE)));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", served.port()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
         served = null; // the class stays loaded after its tests: let the closed experiment go
     }
@@ -67,7 +62,7 @@ class WithdrawnChangesGrpcTest {
     @Test
     void aChangeWhoseClientDeadlinePassedIsWithdrawnAndAuditedSo() throws Exception {
         int before = learningRateResults().size();
-        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(channel).withDeadlineAfter(200, TimeUnit.MILLISECONDS))
+        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(served.channel()).withDeadlineAfter(200, TimeUnit.MILLISECONDS))
                 .get(20, TimeUnit.SECONDS);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
@@ -79,7 +74,7 @@ class WithdrawnChangesGrpcTest {
     @Test
     void aChangeWhoseServerDeadlinePassedIsWithdrawn() throws Exception {
         int before = learningRateResults().size();
-        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(channel)).get(20, TimeUnit.SECONDS);
+        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(served.channel())).get(20, TimeUnit.SECONDS);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(auditedResult(before)).contains("the call's deadline passed");
@@ -89,7 +84,7 @@ class WithdrawnChangesGrpcTest {
     void aChangeWhoseCallTheClientCancelledIsWithdrawn() throws Exception {
         int before = learningRateResults().size();
         Context.CancellableContext call = Context.current().withCancellation();
-        CompletableFuture<Status> closed = call.call(() -> changeLearningRate(ExperimentServiceGrpc.newStub(channel)
+        CompletableFuture<Status> closed = call.call(() -> changeLearningRate(ExperimentServiceGrpc.newStub(served.channel())
                 .withDeadlineAfter(20, TimeUnit.SECONDS)));
         Thread.sleep(200); // the request reaches the server and waits for a boundary
 

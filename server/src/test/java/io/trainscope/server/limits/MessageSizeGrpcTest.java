@@ -3,10 +3,8 @@ package io.trainscope.server.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.proto.weightslab.DataEditsRequest;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.server.ServedExperiment;
@@ -32,17 +30,14 @@ class MessageSizeGrpcTest {
     @TempDir
     static Path run;
     private static ServedExperiment served;
-    private static ManagedChannel channel;
 
     @BeforeAll
     static void serve() {
         served = ServedExperiment.start(run, ServerSettings.loopback().withMaxMessageBytes(LIMIT));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", served.port()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
         served = null; // the class stays loaded after its tests: let the closed experiment go
     }
@@ -92,7 +87,7 @@ class MessageSizeGrpcTest {
     }
 
     private static ExperimentServiceGrpc.ExperimentServiceBlockingStub stub() {
-        return ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return ExperimentServiceGrpc.newBlockingStub(served.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static DataEditsRequest editOf(int ids) {

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.proto.weightslab.DataEditsRequest;
 import io.trainscope.proto.weightslab.DataEditsResponse;
 import io.trainscope.proto.weightslab.DataQueryRequest;
@@ -54,7 +52,6 @@ class OneAtATimeGrpcTest {
     private static final Semaphore modelAsked = new Semaphore(0);
     private static final Semaphore modelMayAnswer = new Semaphore(0);
     private static ServedExperiment served;
-    private static ManagedChannel channel;
     private static final ExecutorService callers = Executors.newFixedThreadPool(16);
 
     @BeforeAll
@@ -80,13 +77,11 @@ class OneAtATimeGrpcTest {
                 + model.getAddress().getPort() + "/v1"), "test", Optional.empty());
         served = ServedExperiment.start(run, ServerSettings.loopback()
                 .withLimits(RpcLimits.defaults().withTurnWait(LOCK_TIMEOUT)), Optional.of(languageModel));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", served.port()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         callers.shutdownNow();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
         served = null; // the class stays loaded after its tests: let the closed experiment go
         model.stop(0);
@@ -134,7 +129,7 @@ class OneAtATimeGrpcTest {
             boolean discard = i % 2 == 0;
             replies.add(callers.submit(() -> {
                 go.await();
-                return ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                return ExperimentServiceGrpc.newBlockingStub(served.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
                         .editDataSample(DataEditsRequest.newBuilder().setStatName("discarded").setBoolValue(discard)
                                 .addSamplesIds("5").addSampleOrigins("train").build());
             }));
@@ -153,7 +148,7 @@ class OneAtATimeGrpcTest {
     }
 
     private static DataQueryResponse query(String text, boolean naturalLanguage) {
-        return ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        return ExperimentServiceGrpc.newBlockingStub(served.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .applyDataQuery(DataQueryRequest.newBuilder().setQuery(text).setIsNaturalLanguage(naturalLanguage).build());
     }
 }

@@ -2,9 +2,7 @@ package io.trainscope.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.proto.v1.Heartbeat;
 import io.trainscope.proto.v1.MetricsRequest;
@@ -43,18 +41,15 @@ class RpcDeadlineGrpcTest {
     @TempDir
     static Path run;
     private static ServedExperiment served;
-    private static ManagedChannel channel;
 
     @BeforeAll
     static void serve() {
         served = ServedExperiment.start(run, ServerSettings.loopback()
                 .withLimits(RpcLimits.defaults().withUnaryDeadline(DEADLINE)));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", served.port()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         served.close();
         served = null; // the class stays loaded after its tests: let the closed experiment go
     }
@@ -63,7 +58,7 @@ class RpcDeadlineGrpcTest {
     void aUnaryCallWithoutADeadlineGetsDeadlineExceededWhenTheServersPasses() throws Exception {
         long start = System.nanoTime();
 
-        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(channel)).get(20, TimeUnit.SECONDS);
+        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(served.channel())).get(20, TimeUnit.SECONDS);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(status.getDescription()).startsWith("The server's deadline of 1.0 s for a call that sets none passed");
@@ -89,7 +84,7 @@ class RpcDeadlineGrpcTest {
     void aClientsLongerDeadlineWinsOverTheServers() throws Exception {
         long start = System.nanoTime();
 
-        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS))
+        Status status = changeLearningRate(ExperimentServiceGrpc.newStub(served.channel()).withDeadlineAfter(3, TimeUnit.SECONDS))
                 .get(20, TimeUnit.SECONDS);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
@@ -99,7 +94,7 @@ class RpcDeadlineGrpcTest {
     @Test
     void subscribeOutlivesTheUnaryDeadline() throws Exception {
         Recorder feed = new Recorder();
-        MetricsServiceGrpc.newStub(channel).subscribe(SubscribeRequest.getDefaultInstance(), feed);
+        MetricsServiceGrpc.newStub(served.channel()).subscribe(SubscribeRequest.getDefaultInstance(), feed);
 
         Thread.sleep(5 * DEADLINE.toMillis()); // heartbeats come every 2 s: at least two
 
@@ -111,7 +106,7 @@ class RpcDeadlineGrpcTest {
     @Test
     void streamMetricsOutlivesTheUnaryDeadline() throws Exception {
         Recorder feed = new Recorder();
-        StreamObserver<MetricsRequest> up = MetricsServiceGrpc.newStub(channel).streamMetrics(feed);
+        StreamObserver<MetricsRequest> up = MetricsServiceGrpc.newStub(served.channel()).streamMetrics(feed);
         up.onNext(MetricsRequest.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSequenceNumber(1)).build());
 
         Thread.sleep(5 * DEADLINE.toMillis()); // heartbeats come every 2 s: at least two
