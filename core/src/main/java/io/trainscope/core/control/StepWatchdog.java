@@ -1,6 +1,7 @@
 package io.trainscope.core.control;
 
 import io.trainscope.core.Experiment;
+import io.trainscope.core.StoppedThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,10 +47,6 @@ public final class StepWatchdog implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS); // so no thread of a closed run is left behind
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        StoppedThreads.await(timer);
     }
 }

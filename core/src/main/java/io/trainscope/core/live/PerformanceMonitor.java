@@ -1,5 +1,6 @@
 package io.trainscope.core.live;
 
+import io.trainscope.core.StoppedThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +34,6 @@ public final class PerformanceMonitor implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS); // so no thread of a closed run is left behind
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        StoppedThreads.await(timer);
     }
 }

@@ -2,6 +2,7 @@ package io.trainscope.server.data;
 
 import static java.util.Objects.requireNonNull;
 
+import io.trainscope.core.StoppedThreads;
 import io.trainscope.core.model.ModelInput;
 import io.trainscope.core.samples.SampleKey;
 import io.trainscope.djl.data.ImageDataset;
@@ -15,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -181,10 +181,6 @@ public final class SampleImages implements AutoCloseable {
         synchronized (cache) {
             cache.clear();
         }
-        try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        StoppedThreads.await(workers);
     }
 }

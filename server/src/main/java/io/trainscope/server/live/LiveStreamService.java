@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.core.Experiment;
+import io.trainscope.core.StoppedThreads;
 import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.Steering;
 import io.trainscope.proto.v1.AuditLogEntry;
@@ -236,12 +237,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
         active.forEach(FeedStreamer::complete);
         heartbeats.shutdownNow();
         streams.shutdown();
-        try { // so no thread of a closed run is left behind
-            heartbeats.awaitTermination(10, TimeUnit.SECONDS);
-            streams.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        StoppedThreads.await(heartbeats, streams);
     }
 
     static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
