@@ -86,7 +86,7 @@ final class MalformedRequests implements GrpcExceptionHandlerFunction {
         int encoded = 0;
         for (int i = 0; i < description.length(); i += Character.charCount(description.codePointAt(i))) {
             int c = description.codePointAt(i);
-            encoded += c >= ' ' && c < '~' && c != '%' ? 1 : 3 * (c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4);
+            encoded += c >= ' ' && c <= '~' && c != '%' ? 1 : 3 * (c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4);
             if (encoded > MAX_DESCRIPTION) {
                 return description.substring(0, i) + "... (" + description.length() + " characters)";
             }

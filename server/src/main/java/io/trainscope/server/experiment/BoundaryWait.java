@@ -83,7 +83,7 @@ final class BoundaryWait {
         try {
             return submitted.join(); // done, or started just now: it ends within this boundary
         } catch (CancellationException e) {
-            throw new NotRun(Status.CANCELLED, "the command was withdrawn; nothing was changed");
+            throw new NotRun(Status.CANCELLED, WITHDRAWN);
         } catch (CompletionException e) {
             if (e.getCause() instanceof GateClosedException) {
                 throw new NotRun(Status.FAILED_PRECONDITION, ended());
