@@ -134,6 +134,7 @@ function dispatch(msg: MetricsResponse): void {
       header.showStep(p.value.globalStep);
       hyperParameters.refresh();
       audit.refresh();
+      runsPanel.refresh(); // a pause, an end, or a restore (a new branch, even on a paused run)
       break;
     case "controlAck":
       controls.showAck(p.value);

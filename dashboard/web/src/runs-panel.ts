@@ -74,12 +74,11 @@ export class RunsPanel {
   /** Reads runs and checkpoints again (calls during a read fold into one more). */
   readonly refresh = singleFlight(() => this.read());
 
-  /** A status change (a pause after a restore, a run that ended) reads the runs again. */
+  /** The run's status, for the buttons (the feed's status updates read the runs again: see main.ts). */
   setStatus(status: TrainingStatus): void {
     if (status === this.status) return;
     this.status = status;
     this.syncButtons();
-    this.refresh();
   }
 
   /** A step was trained: periodic checkpoints may have been written; reads at most every few seconds. */

@@ -170,6 +170,9 @@ public final class Experiment implements AutoCloseable {
             runNotes.setParent(runHash, from.id());
             gate.movedTo(position.step());
             stepCompleted(position.step(), position.epoch());
+            // Watchers learn of the new branch even when no step follows (a restore on a paused run).
+            setStatus(status, "Restored checkpoint " + from.id() + ": at step " + position.step() + " on new branch "
+                    + runHash);
         }
 
         @Override
