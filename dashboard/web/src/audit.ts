@@ -1,4 +1,5 @@
-// Audit log panel: the run's steering actions and notes from GetAuditLog, newest first; read again when something changed, never on a timer.
+// Audit log panel: the run's steering actions and notes from GetAuditLog, newest first; read again when the feed
+// says an entry was recorded (by any client), never on a timer.
 import type { AuditLogEntry } from "./gen/trainscope/v1/metrics_pb";
 import { byId, showMessage, singleFlight } from "./dom";
 import { failureReason, type MetricsClient } from "./transport";

@@ -108,10 +108,7 @@ function dispatch(msg: MetricsResponse): void {
     case "scalarData":
       if (Number(p.value.globalStep) <= lastScalarStep) runsPanel.refresh(); // the branch's checkpoints and fork
       lastScalarStep = Number(p.value.globalStep);
-      if (charts.add(p.value)) { // a change, perhaps by another client
-        hyperParameters.refresh();
-        audit.refresh();
-      }
+      if (charts.add(p.value)) hyperParameters.refresh(); // a change, perhaps by another client
       hyperParameters.showStep(Number(p.value.globalStep));
       runsPanel.stepped();
       modelPanel.stepped();
@@ -133,14 +130,15 @@ function dispatch(msg: MetricsResponse): void {
       header.showStatusMessage(p.value.message);
       header.showStep(p.value.globalStep);
       hyperParameters.refresh();
-      audit.refresh();
       runsPanel.refresh(); // a pause, an end, or a restore (a new branch, even on a paused run)
+      break;
+    case "auditEntry": // any client's action or note
+      audit.refresh();
       break;
     case "controlAck":
       controls.showAck(p.value);
       applyStatus(p.value.status);
       hyperParameters.refresh();
-      audit.refresh();
       break;
     case "heartbeat":
     case undefined:

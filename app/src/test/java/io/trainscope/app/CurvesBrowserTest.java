@@ -7,10 +7,15 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.signals.HistoryQuery;
 import io.trainscope.core.signals.SignalPoint;
 import io.trainscope.core.signals.StepRange;
+import io.trainscope.proto.v1.ControlAck;
+import io.trainscope.proto.v1.ControlAction;
+import io.trainscope.proto.v1.ControlCommand;
+import io.trainscope.proto.v1.MetricsServiceGrpc;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.HyperParameterCommand;
 import io.trainscope.proto.weightslab.HyperParameters;
+import io.trainscope.proto.weightslab.PlotNoteOperation;
 import io.trainscope.proto.weightslab.TrainerCommand;
 import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
@@ -119,6 +124,9 @@ class CurvesBrowserTest {
     @Test
     void theAuditLogShowsANoteWrittenOnAClickedPointAboveThePauseBeforeIt() throws Exception {
         browser.findElement(By.id("pause")).click();
+        wait.withMessage(() -> "status " + text("#status") + ", control: " + text("#control-message") + ", audit: "
+                + text("#audit-message") + " " + auditRows() + ", server: " + session.experiment().status() + " at step "
+                + session.experiment().step() + ", audit " + session.experiment().audit().recent());
         wait.until(d -> text("#status").equals("PAUSED") && auditRows().stream().anyMatch(row -> row.get(0).equals("pause")));
 
         new Actions(browser).moveToElement(chart().findElement(By.cssSelector(".u-over"))).click().perform();
@@ -139,6 +147,27 @@ class CurvesBrowserTest {
         wait.until(d -> notes().contains(step));
         browser.executeScript("document.getElementById('audit-log').scrollIntoView({block: 'end'})");
         Browser.screenshot(browser, "curves-notes-audit");
+    }
+
+    @Test
+    void anotherClientsPauseAndNoteAppearInTheAuditLogWithoutAnythingDoneInThePage() {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", session.server().port()).usePlaintext().build();
+        try {
+            ControlAck paused = MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .sendControl(ControlCommand.newBuilder().setAction(ControlAction.PAUSE).build());
+            assertThat(paused.getSuccess()).as(paused.getMessage()).isTrue();
+            wait.until(d -> text("#status").equals("PAUSED") && !auditRows().isEmpty());
+            CommandResponse noted = ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .experimentCommand(TrainerCommand.newBuilder().setPlotNoteOperation(PlotNoteOperation.newBuilder()
+                            .setMetricName(LOSS).setExperimentHash(session.experiment().runHash()).setModelAge(5)
+                            .setNote("from a script")).build());
+            assertThat(noted.getSuccess()).as(noted.getMessage()).isTrue();
+        } finally {
+            channel.shutdownNow();
+        }
+        wait.until(d -> auditRows().size() == 2); // a note changes no status: only the audit's own message can tell the page
+        assertThat(auditRows()).extracting(row -> row.get(0) + ": " + row.get(2))
+                .containsExactly("note_write: Saved note for train/loss @ step 5", "pause: Paused at step " + session.experiment().step());
     }
 
     @Test

@@ -206,6 +206,38 @@ class LiveStreamGrpcTest {
     }
 
     @Test
+    void everyAuditedActionReachesSubscribersAsADurableMessageOnceItIsInTheLog() {
+        var stub = MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        long latest = stub.registerTrainingSession(SessionInfo.getDefaultInstance()).getLatestSequence();
+        Iterator<MetricsResponse> feed = stub.subscribe(SubscribeRequest.newBuilder().setAfterSequence(latest)
+                .setSkipBatchFrames(true).build());
+        ControlAck ack = stub.sendControl(ControlCommand.newBuilder().setAction(ControlAction.CHANGE_LEARNING_RATE)
+                .setLearningRate(7e-4f).build());
+
+        MetricsResponse entry = feed.next();
+        while (!entry.hasAuditEntry()) {
+            entry = feed.next();
+        }
+        assertThat(entry.getSequence()).isGreaterThan(latest);
+        assertThat(entry.getAuditEntry()).satisfies(e -> {
+            assertThat(e.getAction()).isEqualTo("hp_change");
+            assertThat(e.getParametersMap()).containsEntry("learning_rate", "7.0E-4");
+            assertThat(e.getCaller()).startsWith("anonymous@");
+            assertThat(e.getResult()).isEqualTo(ack.getMessage());
+        });
+        assertThat(session.experiment().audit().recent()).last()
+                .satisfies(e -> assertThat(e.result()).isEqualTo(ack.getMessage()));
+
+        Iterator<MetricsResponse> replay = stub.subscribe(SubscribeRequest.newBuilder()
+                .setAfterSequence(entry.getSequence() - 1).setSkipBatchFrames(true).build());
+        MetricsResponse first = replay.next();
+        while (first.getSequence() == 0) {
+            first = replay.next();
+        }
+        assertThat(first).as("a reconnecting client gets it again").isEqualTo(entry);
+    }
+
+    @Test
     void registerTrainingSessionDescribesTheRun() {
         var stub = MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
         var response = stub.registerTrainingSession(SessionInfo.newBuilder().setClientName("test").build());

@@ -67,6 +67,7 @@ public final class Experiment implements AutoCloseable {
         this.description = requireNonNull(description, "description");
         this.runDirectory = requireNonNull(runDirectory, "runDirectory");
         this.audit = AuditLog.open(runDirectory.resolve("audit.jsonl"));
+        audit.onRecorded(entry -> feed.publish(new LiveEvent.AuditRecorded(entry))); // every watcher's log refreshes
         this.signals = DuckDbSignalStore.open(runDirectory.resolve("experiment.duckdb"));
         this.samples = SampleStore.open(runDirectory.resolve("experiment.duckdb"), splits);
         this.runHash = RunHash.of(description);

@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The run's append-only record of user actions ({@code audit.jsonl}): each entry is written
@@ -26,6 +27,7 @@ public final class AuditLog implements AutoCloseable {
     private final FileChannel channel;
     private final Path file;
     private final Deque<AuditEntry> recent = new ArrayDeque<>();
+    private volatile Consumer<AuditEntry> listener = entry -> {};
 
     private AuditLog(Path file, FileChannel channel) {
         this.file = file;
@@ -47,6 +49,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** Tells {@code listener} of each entry once it is on disk and in {@link #recent()}; one listener, set before use. */
+    public void onRecorded(Consumer<AuditEntry> listener) {
+        this.listener = requireNonNull(listener, "listener");
+    }
+
     /** Appends {@code entry} durably; returns once it is on disk. */
     public synchronized void record(AuditEntry entry) {
         requireNonNull(entry, "entry");
@@ -64,6 +71,7 @@ public final class AuditLog implements AutoCloseable {
         if (recent.size() > RECENT) {
             recent.removeFirst();
         }
+        listener.accept(entry);
     }
 
     /** The newest entries of this process, oldest first. */

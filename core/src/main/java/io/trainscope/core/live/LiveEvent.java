@@ -1,11 +1,13 @@
 package io.trainscope.core.live;
 
+import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.RunStatus;
 import java.util.OptionalDouble;
 
 /**
  * A durable message of the live feed: kept in the {@link EventLog} and replayed to a
- * subscriber that reconnects, so it never misses a status change, an epoch or a step's scalars.
+ * subscriber that reconnects, so it never misses a status change, an epoch, a step's scalars
+ * or an entry of the audit log.
  */
 public sealed interface LiveEvent {
 
@@ -28,4 +30,7 @@ public sealed interface LiveEvent {
             int batches,
             double seconds)
             implements LiveEvent {}
+
+    /** A steering action or note was recorded in the run's audit log (by any client); it is on disk already. */
+    record AuditRecorded(AuditEntry entry) implements LiveEvent {}
 }

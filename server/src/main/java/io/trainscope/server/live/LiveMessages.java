@@ -1,11 +1,13 @@
 package io.trainscope.server.live;
 
 import io.trainscope.core.RunDescription;
+import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.RunStatus;
 import io.trainscope.core.live.BatchFrame;
 import io.trainscope.core.live.LiveEvent;
 import io.trainscope.core.live.PerformanceSample;
 import io.trainscope.core.live.Sequenced;
+import io.trainscope.proto.v1.AuditLogEntry;
 import io.trainscope.proto.v1.BatchData;
 import io.trainscope.proto.v1.EpochData;
 import io.trainscope.proto.v1.MetricsResponse;
@@ -80,8 +82,15 @@ final class LiveMessages {
             e.validationLoss().ifPresent(v -> b.setValidationLoss((float) v));
             e.validationAccuracy().ifPresent(v -> b.setValidationAccuracy((float) v));
             m.setEpochData(b);
+        } else if (event instanceof LiveEvent.AuditRecorded a) {
+            m.setAuditEntry(auditEntry(a.entry()));
         }
         return m.build();
+    }
+
+    static AuditLogEntry auditEntry(AuditEntry e) {
+        return AuditLogEntry.newBuilder().setTime(e.time().toString()).setAction(e.action())
+                .putAllParameters(e.parameters()).setCaller(e.caller()).setResult(e.result()).build();
     }
 
     static MetricsResponse performance(PerformanceSample p, long droppedFrames, long publishedFrames) {

@@ -8,7 +8,6 @@ import io.trainscope.core.Experiment;
 import io.trainscope.core.StoppedThreads;
 import io.trainscope.core.audit.AuditEntry;
 import io.trainscope.core.control.Steering;
-import io.trainscope.proto.v1.AuditLogEntry;
 import io.trainscope.proto.v1.AuditLogRequest;
 import io.trainscope.proto.v1.AuditLogResponse;
 import io.trainscope.proto.v1.ControlAck;
@@ -81,8 +80,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
         long limit = request.getLimit() == 0 ? DEFAULT_AUDIT_ENTRIES : Integer.toUnsignedLong(request.getLimit());
         AuditLogResponse.Builder reply = AuditLogResponse.newBuilder();
         for (AuditEntry e : recent.subList((int) Math.max(0, recent.size() - limit), recent.size())) {
-            reply.addEntries(AuditLogEntry.newBuilder().setTime(e.time().toString()).setAction(e.action())
-                    .putAllParameters(e.parameters()).setCaller(e.caller()).setResult(e.result()));
+            reply.addEntries(LiveMessages.auditEntry(e));
         }
         response.onNext(reply.build());
         response.onCompleted();
