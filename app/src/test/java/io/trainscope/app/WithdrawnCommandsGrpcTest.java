@@ -3,11 +3,16 @@ package io.trainscope.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.trainscope.core.audit.AuditEntry;
+import io.trainscope.proto.v1.ControlAction;
+import io.trainscope.proto.v1.ControlCommand;
+import io.trainscope.proto.v1.MetricsRequest;
+import io.trainscope.proto.v1.MetricsServiceGrpc;
 import io.trainscope.proto.weightslab.CancelEvaluationRequest;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
@@ -26,6 +31,9 @@ import io.trainscope.server.TrainingSession;
 import io.trainscope.server.auth.AccessTokens;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,9 +41,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A model change whose call ends before the training loop reaches a step boundary is withdrawn:
- * it is never applied later. Here the boundary is held by a long evaluation of a real training
- * (8,000 test images, 4 a batch), which serves reads between its batches but no model change.
+ * A model change or control command whose call ends before the training loop reaches a step
+ * boundary is withdrawn: it is never applied later. For model changes the boundary is held by a
+ * long evaluation of a real training (8,000 test images, 4 a batch), which serves reads between
+ * its batches but no model change; control commands are served within an evaluation, so for them
+ * the training thread is held by a command of the test's own.
  */
 class WithdrawnCommandsGrpcTest {
 
@@ -102,6 +112,67 @@ class WithdrawnCommandsGrpcTest {
         assertThat(lastAudited("checkpoint_restore")).contains("the command was withdrawn, nothing was changed");
     }
 
+    @Test
+    void aResumeWhoseSendControlDeadlinePassedBeforeTheBoundaryIsNeverApplied() throws Exception {
+        long step = session.experiment().step();
+        long resumes = audited("resume");
+        try (HeldTrainingThread held = new HeldTrainingThread()) {
+            assertThatThrownBy(() -> MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                    .sendControl(ControlCommand.newBuilder().setAction(ControlAction.RESUME).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            // The server's end of the call passes a moment after the client's: the command is withdrawn then.
+            LiveRun.await("the resume audited", () -> audited("resume") > resumes, 10);
+            assertThat(lastResult("resume")).startsWith("refused: the call").endsWith("the command was withdrawn, nothing was changed");
+        }
+        stillPausedAt(step);
+    }
+
+    @Test
+    void aResumeOnAStreamCancelledBeforeTheBoundaryIsNeverApplied() throws Exception {
+        long step = session.experiment().step();
+        long resumes = audited("resume");
+        try (HeldTrainingThread held = new HeldTrainingThread()) {
+            Context.CancellableContext call = Context.current().withCancellation();
+            call.run(() -> MetricsServiceGrpc.newStub(channel).streamMetrics(LiveStreamGrpcTest.collect(new LinkedBlockingQueue<>()))
+                    .onNext(MetricsRequest.newBuilder().setControl(ControlCommand.newBuilder().setAction(ControlAction.RESUME)
+                            .setRequestId("withdrawn")).build()));
+            LiveRun.await("the resume is queued", () -> session.experiment().gate().pendingCommands() == 1, 30);
+            call.cancel(null);
+            LiveRun.await("the resume audited", () -> audited("resume") > resumes, 10);
+            assertThat(lastResult("resume")).startsWith("refused: the call ended (the client cancelled it");
+        }
+        stillPausedAt(step);
+    }
+
+    /** After a command that needs the training thread: any queued before it has run by then. */
+    private static void stillPausedAt(long step) throws Exception {
+        session.experiment().gate().submit(at -> at).get(30, TimeUnit.SECONDS);
+        Thread.sleep(500); // a resumed shapes run takes many steps in this time
+        assertThat(session.experiment().gate().isPaused()).isTrue();
+        assertThat(session.experiment().step()).isEqualTo(step);
+    }
+
+    /** Keeps the training thread in a command of its own until closed, so no other command can start. */
+    private static final class HeldTrainingThread implements AutoCloseable {
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final CompletableFuture<Long> held;
+
+        HeldTrainingThread() throws InterruptedException {
+            held = session.experiment().gate().submit(step -> {
+                release.await(60, TimeUnit.SECONDS);
+                return step;
+            });
+            LiveRun.await("the training thread runs the holding command", () -> session.experiment().gate().pendingCommands() == 0, 30);
+        }
+
+        @Override
+        public void close() throws Exception {
+            release.countDown();
+            held.get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static void evaluationHoldsTheBoundary() throws InterruptedException {
         assertThat(stub().triggerEvaluation(TriggerEvaluationRequest.newBuilder().setSplitName("test").setUseFullSet(true)
                 .build()).getSuccess()).isTrue();
@@ -121,6 +192,10 @@ class WithdrawnCommandsGrpcTest {
     private static String lastAudited(String action) throws InterruptedException {
         LiveRun.await(action + " audited", () -> lastResult(action).contains("withdrawn"), 10);
         return lastResult(action);
+    }
+
+    private static long audited(String action) {
+        return session.experiment().audit().recent().stream().filter(e -> e.action().equals(action)).count();
     }
 
     private static String lastResult(String action) {

@@ -160,9 +160,14 @@ public final class TrainingGate {
     /** Ends the loop at the next step boundary; completes with that step. */
     public CompletableFuture<Long> stop() {
         return submit(step -> {
-            stopRequested = true;
+            stopAt();
             return step;
         });
+    }
+
+    /** Inside a {@link StepCommand}: the loop ends at this boundary. */
+    void stopAt() {
+        stopRequested = true;
     }
 
     public boolean isPaused() {

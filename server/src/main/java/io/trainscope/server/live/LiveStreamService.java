@@ -2,11 +2,13 @@ package io.trainscope.server.live;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.StoppedThreads;
 import io.trainscope.core.audit.AuditEntry;
+import io.trainscope.core.control.GateClosedException;
 import io.trainscope.core.control.Steering;
 import io.trainscope.proto.v1.AuditLogRequest;
 import io.trainscope.proto.v1.AuditLogResponse;
@@ -32,7 +34,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,18 +45,18 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
 
     private static final long HEARTBEAT_MILLIS = 2_000;
     private static final int DEFAULT_AUDIT_ENTRIES = 200;
-    /** How long a control command may wait for the next step boundary. */
-    private static final long CONTROL_TIMEOUT_SECONDS = 60;
 
     private final Experiment experiment;
     private final LiveMessages messages = new LiveMessages();
     private final ExecutorService streams = Executors.newFixedThreadPool(4, daemonThreads("trainscope-stream"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemonThreads("trainscope-heartbeat"));
     private final Set<FeedStreamer> active = ConcurrentHashMap.newKeySet();
+    private final ControlWait controlWait;
     private final String instanceId = UUID.randomUUID().toString();
 
     public LiveStreamService(Experiment experiment) {
         this.experiment = experiment;
+        this.controlWait = new ControlWait(experiment.gate(), heartbeats);
         heartbeats.scheduleAtFixedRate(() -> active.forEach(FeedStreamer::heartbeat),
                 HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -176,13 +177,12 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
                             + command.getActionValue(), experiment.step()));
         };
         String caller = Callers.current();
-        return outcome.orTimeout(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS).thenApplyAsync(o -> {
-            experiment.audit().record(new AuditEntry(Instant.now(), auditAction(command.getAction()),
-                    Map.of("learning_rate", String.valueOf(command.getLearningRate()),
-                            "batch_size", String.valueOf(command.getBatchSize())),
-                    caller, (o.success() ? "" : "refused: ") + o.message()));
-            return o;
-        }, streams).thenApply(o -> new Answer(o.result(),
+        Map<String, String> parameters = Map.of("learning_rate", String.valueOf(command.getLearningRate()),
+                "batch_size", String.valueOf(command.getBatchSize()));
+        return controlWait.await(outcome).whenCompleteAsync((o, error) -> experiment.audit().record(new AuditEntry(
+                Instant.now(), auditAction(command.getAction()), parameters, caller,
+                o != null ? (o.success() ? "" : "refused: ") + o.message() : "refused: " + toStatus(error).getDescription())),
+                streams).thenApply(o -> new Answer(o.result(),
                 ControlAck.newBuilder()
                         .setActionValue(command.getActionValue())
                         .setSuccess(o.success())
@@ -211,9 +211,11 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
     private static Status toStatus(Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        if (cause instanceof TimeoutException) {
-            return Status.DEADLINE_EXCEEDED.withDescription(
-                    "the training loop did not reach a step boundary within " + CONTROL_TIMEOUT_SECONDS + " s");
+        if (cause instanceof StatusRuntimeException withdrawn) {
+            return withdrawn.getStatus();
+        }
+        if (cause instanceof GateClosedException) {
+            return Status.FAILED_PRECONDITION.withDescription("training has ended; the command was not applied");
         }
         return Status.UNAVAILABLE.withDescription("the training thread could not take the command: " + cause.getMessage());
     }
