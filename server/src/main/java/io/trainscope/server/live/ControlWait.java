@@ -54,10 +54,20 @@ final class ControlWait {
         ScheduledFuture<?> limit = timer.schedule(() -> giveUp(submitted, gaveUp, Status.DEADLINE_EXCEEDED.withDescription(
                 "the training loop did not reach a step boundary within " + LONGEST_SECONDS + " s; " + WITHDRAWN)),
                 LONGEST_SECONDS, TimeUnit.SECONDS);
-        answer.whenComplete((outcome, error) -> limit.cancel(false));
+        // A StreamMetrics stream keeps one such callback per command until it ends: let each hold nothing once answered.
+        AtomicReference<CompletableFuture<Steering.Outcome>> unanswered = new AtomicReference<>(submitted);
+        answer.whenComplete((outcome, error) -> {
+            limit.cancel(false);
+            unanswered.set(null);
+        });
         ServiceRequestContext call = ServiceRequestContext.currentOrNull();
         if (call != null) {
-            call.whenRequestCancelling().thenAccept(cause -> giveUp(submitted, gaveUp, callEnded(cause)));
+            call.whenRequestCancelling().thenAccept(cause -> {
+                CompletableFuture<Steering.Outcome> queued = unanswered.get();
+                if (queued != null) {
+                    giveUp(queued, gaveUp, callEnded(cause));
+                }
+            });
         }
         return answer;
     }
