@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.trainscope.proto.v1.SampleHistoryRequest;
+import io.trainscope.proto.v1.SampleHistoryResponse;
+import io.trainscope.proto.v1.SampleServiceGrpc;
 import io.trainscope.proto.weightslab.CommandResponse;
 import io.trainscope.proto.weightslab.ExperimentServiceGrpc;
 import io.trainscope.proto.weightslab.GetLatestLoggerDataRequest;
@@ -87,6 +90,22 @@ class RetrainedStepSamplesGrpcTest {
                 .findFirst().orElseThrow();
         double mean = reply.getSampleValuesList().stream().mapToDouble(Float::doubleValue).average().orElseThrow();
         assertThat(mean).isCloseTo(point.getMetricValue(), within(1e-4));
+    }
+
+    @Test
+    void theHistoryOfASampleTheRetrainedStepDrewHasNoPointOfTheAbandonedPass() {
+        StepSamplesResponse step = stepSamples(RETRAINED_STEP);
+        for (int i = 0; i < 4; i++) {
+            SampleHistoryResponse history = SampleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .getSampleHistory(SampleHistoryRequest.newBuilder().setOrigin("train")
+                            .setSampleId(step.getSampleIds(i)).build());
+            assertThat(history.getSuccess()).as(history.getMessage()).isTrue();
+            // The first pass drew it at step 25 (batch 32); the branch drew it at step 30 only.
+            assertThat(history.getStepsList()).as("the retrained steps 21..30").filteredOn(s -> s > 20 && s <= RETRAINED_STEP)
+                    .containsExactly((long) RETRAINED_STEP);
+            assertThat(history.getLosses(history.getStepsList().indexOf((long) RETRAINED_STEP)))
+                    .isEqualTo(step.getSampleValues(i));
+        }
     }
 
     @Test

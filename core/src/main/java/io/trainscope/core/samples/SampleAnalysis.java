@@ -161,16 +161,34 @@ public final class SampleAnalysis {
         }
     }
 
-    /** Every recorded training loss of one sample, in step order (the latest quarter-second may still be in flight). */
-    public SampleHistory history(SampleKey key, int maxPoints) {
+    /**
+     * Every recorded loss of one sample, in step order (the latest second may still be in
+     * flight). A step trained more than once (after a restore, or a resume after a crash) counts
+     * in its latest pass only, so a sample it no longer drew has no point there; a sample of another
+     * split keeps its latest evaluation at each step.
+     *
+     * @param trainedOrigin the split the loop trains on
+     */
+    public SampleHistory history(SampleKey key, String trainedOrigin, int maxPoints) {
+        boolean trained = key.origin().equals(trainedOrigin);
+        String sql = "WITH mine AS (SELECT h.step, h.loss, h.prediction, h.batch_no FROM sample_history h "
+                + "JOIN samples s ON s.row_key = h.row_key WHERE s.origin = ? AND s.sample_id = ?) "
+                + (trained
+                        ? ", latest AS (SELECT h.step, max(h.batch_no) AS batch_no FROM sample_history h JOIN samples s "
+                                + "ON s.row_key = h.row_key WHERE s.origin = ? AND h.step IN (SELECT step FROM mine) "
+                                + "GROUP BY h.step) SELECT m.step, m.loss, m.prediction FROM mine m JOIN latest l "
+                                + "ON l.step = m.step AND l.batch_no = m.batch_no ORDER BY m.step"
+                        : "SELECT step, loss, prediction FROM mine "
+                                + "QUALIFY row_number() OVER (PARTITION BY step ORDER BY batch_no DESC) = 1 ORDER BY step");
         return views.locked(() -> {
             List<long[]> steps = new ArrayList<>();
             List<float[]> values = new ArrayList<>();
-            try (PreparedStatement statement = views.connection().prepareStatement(
-                    "SELECT h.step, h.loss, h.prediction FROM sample_history h JOIN samples s ON s.row_key = h.row_key "
-                            + "WHERE s.origin = ? AND s.sample_id = ? ORDER BY h.step")) {
+            try (PreparedStatement statement = views.connection().prepareStatement(sql)) {
                 statement.setString(1, key.origin());
                 statement.setLong(2, key.sampleId());
+                if (trained) {
+                    statement.setString(3, trainedOrigin);
+                }
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         steps.add(new long[] {rows.getLong(1), rows.getInt(3)});
@@ -194,11 +212,12 @@ public final class SampleAnalysis {
     }
 
     /**
-     * For each tag, the mean training loss per step of the samples that carry it now.
+     * For each tag, the mean training loss per step of the samples of {@code trainedOrigin} that
+     * carry it now, from each step's latest pass (a step trained twice counts its last batch).
      *
      * @throws IllegalArgumentException naming a tag the table does not have
      */
-    public List<TagCurve> tagCurves(List<String> tags, long fromStep, long toStep) {
+    public List<TagCurve> tagCurves(String trainedOrigin, List<String> tags, long fromStep, long toStep) {
         return views.locked(() -> {
             var columns = SampleSchema.columns(views.connection());
             List<TagCurve> curves = new ArrayList<>();
@@ -211,10 +230,14 @@ public final class SampleAnalysis {
                 List<long[]> rowsOut = new ArrayList<>();
                 List<Float> means = new ArrayList<>();
                 try (PreparedStatement statement = views.connection().prepareStatement(
-                        "SELECT h.step, avg(h.loss), count(*) FROM sample_history h JOIN samples s ON s.row_key = h.row_key "
-                                + "WHERE s." + quote(column) + " AND h.step BETWEEN ? AND ? GROUP BY h.step ORDER BY h.step")) {
-                    statement.setLong(1, fromStep);
-                    statement.setLong(2, toStep);
+                        "WITH latest AS (SELECT h.step, max(h.batch_no) AS batch_no FROM sample_history h JOIN samples s "
+                                + "ON s.row_key = h.row_key WHERE s.origin = ? AND h.step BETWEEN ? AND ? GROUP BY h.step) "
+                                + "SELECT h.step, avg(h.loss), count(*) FROM sample_history h JOIN samples s ON s.row_key = h.row_key "
+                                + "JOIN latest l ON l.step = h.step AND l.batch_no = h.batch_no "
+                                + "WHERE s." + quote(column) + " GROUP BY h.step ORDER BY h.step")) {
+                    statement.setString(1, trainedOrigin);
+                    statement.setLong(2, fromStep);
+                    statement.setLong(3, toStep);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
                             rowsOut.add(new long[] {rows.getLong(1), rows.getLong(3)});

@@ -124,6 +124,45 @@ class SampleSignalsTest {
     }
 
     @Test
+    void aSamplesHistoryKeepsOnlyTheLatestPassOfEachStep() {
+        record(4, 3, 1, 40f); // steps 4 and 5 trained again; sample 3 is drawn at step 4 only
+        record(5, 200, 1, 50f);
+        store.flush().join();
+        SampleHistory three = store.analysis().history(new SampleKey("train", 3), "train", 0);
+        assertThat(three.steps()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(three.losses()).containsExactly(1.03f, 2.03f, 3.03f, 40f);
+        assertThat(store.analysis().history(new SampleKey("train", 5), "train", 0).steps())
+                .as("drawn at steps 3..5 first, only at step 3 now").containsExactly(3L);
+    }
+
+    @Test
+    void anEvaluatedSamplesHistoryHasItsLatestEvaluationAtEachStep() {
+        record("test", 3, new int[] {0, 1}, new float[] {9f, 8f});
+        record("test", 3, new int[] {2, 3}, new float[] {7f, 6f}); // the same evaluation's next batch
+        record("test", 3, new int[] {0}, new float[] {5f}); // evaluated again at the same step
+        record("test", 5, new int[] {0}, new float[] {4f});
+        store.flush().join();
+        SampleHistory zero = store.analysis().history(new SampleKey("test", 0), "train", 0);
+        assertThat(zero.steps()).containsExactly(3L, 5L);
+        assertThat(zero.losses()).containsExactly(5f, 4f);
+        assertThat(store.analysis().history(new SampleKey("test", 2), "train", 0).losses())
+                .as("not superseded by a later batch of the same evaluation").containsExactly(7f);
+    }
+
+    @Test
+    void aTagCurveCountsTheLatestPassOfEachStepAndTrainingSamplesOnly() {
+        store.edit(new SampleEdit.SetTag(List.of(new SampleKey("train", 3), new SampleKey("train", 4),
+                new SampleKey("test", 0)), "watch", true)).join();
+        record(4, 3, 1, 40f); // step 4 trained again with sample 3 only
+        record("test", 4, new int[] {0}, new float[] {99f}); // an evaluation at step 4
+        store.flush().join();
+        SampleAnalysis.TagCurve curve = store.analysis().tagCurves("train", List.of("watch"), 0, 10).get(0);
+        assertThat(curve.steps()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(curve.counts()).containsExactly(1, 2, 2, 1);
+        assertThat(curve.meanLosses()[3]).isEqualTo(40f);
+    }
+
+    @Test
     void aTrajectoryFollowsOneSampleAcrossTheStepsThatDrewIt() {
         assertThat(trajectory(3, 100).values()).containsExactly(1.03f, 2.03f, 3.03f);
     }

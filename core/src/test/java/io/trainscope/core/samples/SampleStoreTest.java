@@ -72,7 +72,7 @@ class SampleStoreTest {
         assertThat(row.loss()).isEqualTo(0.7f);
         assertThat(row.encounters()).isEqualTo(1);
         assertThat(row.lastStep()).isEqualTo(1L);
-        assertThat(store.analysis().history(new SampleKey("train", 7), 0).steps()).containsExactly(1L);
+        assertThat(store.analysis().history(new SampleKey("train", 7), "train", 0).steps()).containsExactly(1L);
     }
 
     @Test
@@ -190,7 +190,7 @@ class SampleStoreTest {
     void tagCurveIsTheMeanLossOfTaggedSamplesPerStep() {
         recordFirstBatch();
         store.edit(new SampleEdit.SetTag(List.of(new SampleKey("train", 2), new SampleKey("train", 4)), "pair", true)).join();
-        SampleAnalysis.TagCurve curve = store.analysis().tagCurves(List.of("pair"), 0, 10).get(0);
+        SampleAnalysis.TagCurve curve = store.analysis().tagCurves("train", List.of("pair"), 0, 10).get(0);
         assertThat(curve.steps()).containsExactly(1L);
         assertThat(curve.meanLosses()[0]).isCloseTo(0.3f, org.assertj.core.data.Offset.offset(1e-6f));
         assertThat(store.analysis().overview("c")).contains("split train: 100 samples").contains("tag:pair: 2 samples");

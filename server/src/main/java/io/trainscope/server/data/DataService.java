@@ -104,7 +104,7 @@ public final class DataService {
         List<SampleAnalysis.TagCurve> curves;
         try {
             experiment.samples().flush().join();
-            curves = experiment.samples().analysis().tagCurves(request.getTagsList(), from, to);
+            curves = experiment.samples().analysis().tagCurves(SampleSignalRpcs.TRAIN, request.getTagsList(), from, to);
         } catch (IllegalArgumentException e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
