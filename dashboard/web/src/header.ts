@@ -36,6 +36,7 @@ export function showStatus(status: TrainingStatus): void {
 
 export function showStatusMessage(message: string): void {
   setText(el.statusMessage, message);
+  el.statusMessage.title = message; // one line on the page, cut with an ellipsis when long
 }
 
 export function showStep(step: bigint): void {
@@ -82,4 +83,5 @@ export function showConfig(c: TrainingConfig): void {
     c.trainSamples ? `${c.trainSamples} samples` : "",
   ];
   setText(el.run, parts.filter(Boolean).join(" · "));
+  el.run.title = el.run.textContent ?? "";
 }

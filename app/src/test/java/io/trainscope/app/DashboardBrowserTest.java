@@ -5,6 +5,7 @@ import io.trainscope.server.auth.AccessTokens;
 import io.trainscope.server.TrainingSession;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,26 @@ class DashboardBrowserTest {
         wait.until(d -> text("#status").equals("RUNNING"));
         wait.until(d -> Long.parseLong(text("#step")) > pausedStep + 5 && tilesStep() > pausedStep);
         assertThat(session.experiment().step()).isGreaterThan(pausedStep);
+    }
+
+    @Test
+    void theControlsStayWhereTheyAreWhileTheLiveFiguresAndMessagesChange() throws Exception {
+        session = LiveRun.shapes(AccessTokens.none(), false);
+        browser.get(session.server().url());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50));
+        wait.until(d -> tilesStep() > 0 && text("#fps").matches("[0-9.]+"));
+        // The header's figures change several times a second, and a status message can be long.
+        Set<String> places = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < 40; i++) {
+            if (i == 20) {
+                browser.executeScript("document.getElementById('status-message').textContent = 'a long status message '.repeat(40);"
+                        + " document.getElementById('memory').textContent = '123456.7 / 123456.7 MB'");
+            }
+            places.add(String.valueOf(browser.executeScript("const r = document.getElementById('pause').getBoundingClientRect();"
+                    + " return r.top + ',' + r.left")));
+            Thread.sleep(50);
+        }
+        assertThat(places).as("the Pause button's place over 2 s of live updates").hasSize(1);
     }
 
     @Test
