@@ -27,7 +27,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DuckDbSignalStore implements SignalStore, AutoCloseable {
 
-    public static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
+    /**
+     * Readers use memory, so this only bounds what a killed process loses (a resumed run trains
+     * those steps again). Each write is a DuckDB commit: every 200 ms it cost the training's
+     * other core 0.09 ms of CPU per step more (docs/BENCHMARKS.md, session 5).
+     */
+    public static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbSignalStore.class);
     private static final int BATCH = 8192;
