@@ -27,7 +27,6 @@ public final class SampleSignalRpcs {
             "signals//loss", "signals//train_loss", "signals//train_loss/sample");
     static final String STORED_NAME = "train/loss";
     /** The split the training loss is recorded for; evaluations record other splits at the same steps. */
-    /** The split the training loop draws from (the djl module names it the same). */
     static final String TRAIN = "train";
     static final int MAX_IDS = 1000;
     static final int DEFAULT_POINTS = 100;

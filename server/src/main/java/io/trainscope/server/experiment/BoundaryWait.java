@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.trainscope.core.Experiment;
 import io.trainscope.core.control.GateClosedException;
 import java.util.concurrent.CancellationException;
@@ -13,19 +14,21 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Waits for a command on the training thread's step-boundary queue for as long as the call that
  * asked for it lasts, and at most 60 s. A call that gives up first (its deadline, the client's or
- * the server's, passes; the client cancels it; its thread is interrupted; the 60 s pass) withdraws
- * its command before the training thread starts it, so nothing a client was told failed is applied
- * later. Blocks, so callers run it off the event loops.
+ * the server's, passes; the client cancels it or closes its stream; its thread is interrupted; the
+ * 60 s pass) withdraws its command before the training thread starts it, so nothing a client was
+ * told failed is applied later. {@link #await} blocks, so callers run it off the event loops;
+ * {@link #whileCallLasts} is the same wait without blocking, for the live stream's control commands.
  *
  * <pre>{@code
  * long step = boundary.await(experiment.gate().submitAtBoundary(at -> { model.apply(op); return at; }));
  * }</pre>
  */
-final class BoundaryWait {
+public final class BoundaryWait {
 
     /** The longest wait for a step boundary, whatever the call's own deadline. */
     static final long LONGEST_SECONDS = 60;
@@ -42,6 +45,10 @@ final class BoundaryWait {
             this.status = status;
         }
 
+        static NotRun of(Status status) {
+            return new NotRun(status, status.getDescription());
+        }
+
         Status status() {
             return status;
         }
@@ -49,7 +56,7 @@ final class BoundaryWait {
 
     private final Experiment experiment;
 
-    BoundaryWait(Experiment experiment) {
+    public BoundaryWait(Experiment experiment) {
         this.experiment = requireNonNull(experiment, "experiment");
     }
 
@@ -67,12 +74,11 @@ final class BoundaryWait {
         NotRun gaveUp;
         try {
             CompletableFuture.anyOf(submitted, callEnded).get(LONGEST_SECONDS, TimeUnit.SECONDS);
-            gaveUp = submitted.isDone() ? null : callEnded(callEnded.getNow(null));
+            gaveUp = submitted.isDone() ? null : NotRun.of(callEnded(callEnded.getNow(null)));
         } catch (ExecutionException e) {
             gaveUp = null; // the command failed: read below
         } catch (TimeoutException e) {
-            gaveUp = new NotRun(Status.DEADLINE_EXCEEDED, "the training loop did not reach a step boundary within "
-                    + LONGEST_SECONDS + " s; " + WITHDRAWN);
+            gaveUp = NotRun.of(tooLong());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             gaveUp = new NotRun(Status.UNAVAILABLE, "the server is shutting down; " + WITHDRAWN);
@@ -92,12 +98,57 @@ final class BoundaryWait {
         }
     }
 
-    private static NotRun callEnded(Throwable cause) {
+    /**
+     * The result of {@code submitted}, a future the experiment's gate returned, without blocking: the
+     * command is withdrawn as {@link #await} does, and the future then fails with a
+     * {@link StatusRuntimeException} that says so. A StreamMetrics stream carries many commands; all
+     * of them give up with the stream.
+     */
+    public <T> CompletableFuture<T> whileCallLasts(CompletableFuture<T> submitted) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        AtomicReference<Status> gaveUp = new AtomicReference<>();
+        submitted.whenComplete((result, error) -> {
+            Status withdrawn = gaveUp.get();
+            if (error instanceof CancellationException && withdrawn != null) {
+                answer.completeExceptionally(withdrawn.asRuntimeException());
+            } else if (error != null) {
+                answer.completeExceptionally(error);
+            } else {
+                answer.complete(result);
+            }
+        });
+        // What waits for the call's end or the time limit holds the command only until it is answered:
+        // a long StreamMetrics stream keeps one such callback per command.
+        AtomicReference<CompletableFuture<T>> unanswered = new AtomicReference<>(submitted);
+        answer.whenComplete((result, error) -> unanswered.set(null));
+        CompletableFuture.runAsync(() -> giveUp(unanswered, gaveUp, tooLong()),
+                CompletableFuture.delayedExecutor(LONGEST_SECONDS, TimeUnit.SECONDS));
+        ServiceRequestContext call = ServiceRequestContext.currentOrNull();
+        if (call != null) {
+            call.whenRequestCancelling().thenAccept(cause -> giveUp(unanswered, gaveUp, callEnded(cause)));
+        }
+        return answer;
+    }
+
+    /** Withdraws the command if it is still queued; one that started completes as it would have. */
+    private <T> void giveUp(AtomicReference<CompletableFuture<T>> unanswered, AtomicReference<Status> gaveUp, Status why) {
+        CompletableFuture<T> submitted = unanswered.get();
+        if (submitted != null && !submitted.isDone() && gaveUp.compareAndSet(null, why)) {
+            experiment.gate().withdraw(submitted);
+        }
+    }
+
+    private static Status tooLong() {
+        return Status.DEADLINE_EXCEEDED.withDescription("the training loop did not reach a step boundary within "
+                + LONGEST_SECONDS + " s; " + WITHDRAWN);
+    }
+
+    private static Status callEnded(Throwable cause) {
         return cause instanceof RequestTimeoutException
-                ? new NotRun(Status.DEADLINE_EXCEEDED, "the call's deadline passed before the training loop reached a step"
-                        + " boundary; " + WITHDRAWN)
-                : new NotRun(Status.CANCELLED, "the call ended (the client cancelled it, or its own deadline passed) before"
-                        + " the training loop reached a step boundary; " + WITHDRAWN);
+                ? Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed before the training loop reached a"
+                        + " step boundary; " + WITHDRAWN)
+                : Status.CANCELLED.withDescription("the call ended (the client cancelled it, or its own deadline passed)"
+                        + " before the training loop reached a step boundary; " + WITHDRAWN);
     }
 
     /** Why the training thread serves no more commands, and what a person can do about it. */

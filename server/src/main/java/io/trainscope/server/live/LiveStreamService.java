@@ -22,6 +22,7 @@ import io.trainscope.proto.v1.SessionInfo;
 import io.trainscope.proto.v1.SessionResponse;
 import io.trainscope.proto.v1.SubscribeRequest;
 import io.trainscope.server.auth.Callers;
+import io.trainscope.server.experiment.BoundaryWait;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +52,12 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
     private final ExecutorService streams = Executors.newFixedThreadPool(4, daemonThreads("trainscope-stream"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemonThreads("trainscope-heartbeat"));
     private final Set<FeedStreamer> active = ConcurrentHashMap.newKeySet();
-    private final ControlWait controlWait;
+    private final BoundaryWait boundary;
     private final String instanceId = UUID.randomUUID().toString();
 
     public LiveStreamService(Experiment experiment) {
         this.experiment = experiment;
-        this.controlWait = new ControlWait(experiment.gate(), heartbeats);
+        this.boundary = new BoundaryWait(experiment);
         heartbeats.scheduleAtFixedRate(() -> active.forEach(FeedStreamer::heartbeat),
                 HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -179,7 +180,7 @@ public final class LiveStreamService extends MetricsServiceGrpc.MetricsServiceIm
         String caller = Callers.current();
         Map<String, String> parameters = Map.of("learning_rate", String.valueOf(command.getLearningRate()),
                 "batch_size", String.valueOf(command.getBatchSize()));
-        return controlWait.await(outcome).whenCompleteAsync((o, error) -> experiment.audit().record(new AuditEntry(
+        return boundary.whileCallLasts(outcome).whenCompleteAsync((o, error) -> experiment.audit().record(new AuditEntry(
                 Instant.now(), auditAction(command.getAction()), parameters, caller,
                 o != null ? (o.success() ? "" : "refused: ") + o.message() : "refused: " + toStatus(error).getDescription())),
                 streams).thenApply(o -> new Answer(o.result(),
