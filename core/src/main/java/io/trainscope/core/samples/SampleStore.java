@@ -40,7 +40,7 @@ public final class SampleStore implements AutoCloseable {
         this.readerConnection = readerConnection;
         this.space = new SampleSpace();
         this.writer = new SampleWriter(writerConnection, space, discarded, () -> {});
-        this.views = new SampleViews(readerConnection);
+        this.views = new SampleViews(readerConnection, writer::mergeBeforeRead);
         this.analysis = new SampleAnalysis(views);
         this.signals = new SampleSignals(views);
     }
@@ -89,7 +89,7 @@ public final class SampleStore implements AutoCloseable {
         return writer.edit(requireNonNull(edit, "edit"));
     }
 
-    /** Writes every queued statistic; completes when they are in the file. */
+    /** Writes every queued statistic; completes when they are in the file. Reads do this themselves. */
     public CompletableFuture<Void> flush() {
         return writer.flush();
     }

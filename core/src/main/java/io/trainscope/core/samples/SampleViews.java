@@ -42,12 +42,15 @@ public final class SampleViews {
     }
 
     private final DuckDBConnection connection;
+    private final Runnable beforeRead;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, View> views = new LinkedHashMap<>(16, 0.75f, true);
     private int nextTable;
 
-    SampleViews(DuckDBConnection connection) {
+    /** {@code beforeRead} runs before each read: it merges the statistics training has queued. */
+    SampleViews(DuckDBConnection connection, Runnable beforeRead) {
         this.connection = connection;
+        this.beforeRead = beforeRead;
     }
 
     /**
@@ -166,8 +169,9 @@ public final class SampleViews {
         });
     }
 
-    /** Runs {@code work} holding the connection, for readers in this package. */
+    /** Runs {@code work} holding the connection, on a table that has every statistic recorded so far. */
     <T> T locked(SampleWriter.SqlWork<T> work) {
+        beforeRead.run();
         lock.lock();
         try {
             return work.run();
