@@ -22,19 +22,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The only writer of the sample tables: one thread with its own connection. The training loop
  * hands it {@link BatchStats} without waiting; it appends them to the history and merges each
- * sample's latest values into {@code samples} when a reader asks ({@link #mergeBeforeRead}), and
- * otherwise every {@link #FLUSH_MILLIS}. Edits run on the same thread, so they never conflict
- * with a merge, and complete once committed.
+ * sample's latest values into {@code samples} when a reader needs them ({@link #mergeBeforeRead}),
+ * and otherwise every {@link #FLUSH_MILLIS}. Edits run on the same thread, so they never
+ * conflict with a merge, and complete once committed.
  */
 final class SampleWriter implements AutoCloseable {
 
     /**
      * The background flush's interval. Readers merge first, so it only bounds what a killed
      * process loses (a resumed run trains those steps again) and how much is merged at once.
-     * Each flush pays a fixed cost (a join over the whole table, a commit), so flushing once a
-     * second cost 0.2 ms of CPU per step more than this.
+     * Each flush pays a fixed cost of a few ms (a join over the whole table, a commit), so
+     * flushing every second, as before, cost about 0.2 ms of CPU per training step more.
      */
     static final long FLUSH_MILLIS = 5000;
+    /**
+     * A read merges first unless the last flush is younger than this: a reader sees the table at
+     * most this far behind training, and fifty dashboards polling at once cause one merge a
+     * second, not fifty.
+     */
+    static final long READ_STALENESS_MILLIS = 1000;
     /** Steps' statistics kept while writes fail: a few minutes of training. */
     private static final int MAX_UNWRITTEN = 20_000;
 
@@ -56,6 +62,8 @@ final class SampleWriter implements AutoCloseable {
     /** The number the next recorded batch gets in {@code sample_history.batch_no}; read from the file at first use. */
     private long nextBatchNo = -1;
     private volatile Thread writerThread;
+    /** When the last flush that wrote something ended; the epoch of {@link System#nanoTime} before the first. */
+    private volatile long lastFlushNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     SampleWriter(DuckDBConnection connection, SampleSpace space, DiscardedSamples discarded, Runnable schemaChanged) {
         this.connection = connection;
@@ -94,12 +102,13 @@ final class SampleWriter implements AutoCloseable {
     }
 
     /**
-     * Called before every read of the tables (never on the writer thread): merges what training
-     * has queued, so a read sees every step recorded before it. If the merge fails, the read goes
-     * on with what the file has, and the statistics stay queued for the next flush.
+     * Called before every read of the tables: merges what training has queued, unless the last
+     * flush is younger than {@link #READ_STALENESS_MILLIS}. If the merge fails, the read goes on
+     * with what the file has, and the statistics stay queued for the next flush.
      */
     void mergeBeforeRead() {
-        if (pending.isEmpty() || Thread.currentThread() == writerThread) {
+        if (pending.isEmpty() || Thread.currentThread() == writerThread
+                || System.nanoTime() - lastFlushNanos < TimeUnit.MILLISECONDS.toNanos(READ_STALENESS_MILLIS)) {
             return;
         }
         try {
@@ -163,6 +172,7 @@ final class SampleWriter implements AutoCloseable {
         }
         nextBatchNo += unwritten.size();
         unwritten.clear();
+        lastFlushNanos = System.nanoTime();
     }
 
     /** Undoes the failed flush; a failed COMMIT has rolled back already, and the flush's own error is the one to report. */

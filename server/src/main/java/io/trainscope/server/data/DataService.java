@@ -103,6 +103,7 @@ public final class DataService {
         long to = request.getHasXRange() ? request.getXMax() : Long.MAX_VALUE;
         List<SampleAnalysis.TagCurve> curves;
         try {
+            experiment.samples().flush().join();
             curves = experiment.samples().analysis().tagCurves(SampleSignalRpcs.TRAIN, request.getTagsList(), from, to);
         } catch (IllegalArgumentException e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();

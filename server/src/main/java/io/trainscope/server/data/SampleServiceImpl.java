@@ -35,6 +35,7 @@ public final class SampleServiceImpl extends SampleServiceGrpc.SampleServiceImpl
         if (row.isEmpty()) {
             return reply.setSuccess(false).setMessage("No sample " + key + "; splits are " + samples.origins()).build();
         }
+        samples.flush().join();
         SampleHistory history = samples.analysis().history(key, SampleSignalRpcs.TRAIN, request.getMaxPoints());
         for (int i = 0; i < history.steps().length; i++) {
             reply.addSteps(history.steps()[i]).addLosses(history.losses()[i]).addPredictions(history.predictions()[i]);
