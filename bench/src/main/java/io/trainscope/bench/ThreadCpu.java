@@ -1,16 +1,27 @@
 package io.trainscope.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** CPU time of this JVM's threads, grouped by the name they start with, to see where time goes. */
+/**
+ * CPU time of this JVM's threads, grouped by the name they start with, to see where time goes.
+ * The JIT compiler's threads are hidden from the JVM's thread table; on Linux they are read
+ * from {@code /proc}, since compiling the stream's code while measuring takes from training.
+ */
 final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    static final String JIT = "JIT compiler (C1, C2; 10 ms ticks)";
+    /** Linux reports thread CPU in ticks of 1/100 s (USER_HZ). */
+    private static final long NANOS_PER_TICK = 10_000_000;
 
     /** CPU nanoseconds and group of one thread. */
     private record Sample(String group, long cpuNanos) {}
@@ -28,7 +39,25 @@ final class ThreadCpu {
                 s.byThread.put(id, new Sample(group(info.getThreadName()), cpu));
             }
         }
+        addCompilerThreads(s.byThread);
         return s;
+    }
+
+    /** Adds the C1 and C2 compiler threads under negative keys (their Linux thread ids), if /proc has them. */
+    private static void addCompilerThreads(Map<Long, Sample> into) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String name = Files.readString(task.resolve("comm")).trim();
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    into.put(-Long.parseLong(task.getFileName().toString()), new Sample(JIT, ticks * NANOS_PER_TICK));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or a thread ended while being read: the table goes without the compiler
+        }
     }
 
     /** CPU used since {@code before} per group, counting threads alive at both moments (or started since). */
