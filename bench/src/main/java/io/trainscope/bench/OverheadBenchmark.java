@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 /**
  * What watching costs: training steps/s with the whole observatory on (per-sample statistics,
  * frames, scalars, a subscriber receiving the stream over gRPC) against the same loop with it
- * off, in one run. Short on and off blocks alternate, and each on block is compared with the
- * off block next to it, so the machine's drift (large on a shared 2-core box) cancels out.
+ * off, in one run. On and off blocks of about 5 s alternate, and each on block is compared
+ * with the off block next to it, so the machine's drift (large on a shared 2-core box) cancels
+ * out.
  * An on block ends only once the sample table has merged its statistics, so none of its work
  * is paid in the off block after it.
  */
