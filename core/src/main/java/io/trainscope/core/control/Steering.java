@@ -46,17 +46,11 @@ public final class Steering {
     // Each request's future is the one the gate returned, so a caller that gives up can withdraw it (TrainingGate.withdraw).
 
     public CompletableFuture<Outcome> pause() {
-        return whileAlive("pause", () -> experiment.gate().submit(step -> {
-            experiment.gate().parkAt(step);
-            return Outcome.applied("Paused at step " + step, step);
-        }));
+        return whileAlive("pause", () -> experiment.gate().pause(step -> Outcome.applied("Paused at step " + step, step)));
     }
 
     public CompletableFuture<Outcome> resume() {
-        return whileAlive("resume", () -> experiment.gate().submit(step -> {
-            experiment.gate().unparkAt(step);
-            return Outcome.applied("Resumed at step " + step, step);
-        }));
+        return whileAlive("resume", () -> experiment.gate().resume(step -> Outcome.applied("Resumed at step " + step, step)));
     }
 
     /** Runs {@code steps} more steps, then pauses. */
@@ -64,19 +58,12 @@ public final class Steering {
         if (steps <= 0) {
             return invalid("steps to run must be positive, got " + steps);
         }
-        return whileAlive("run steps", () -> experiment.gate().submit(step -> {
-            experiment.gate().unparkAt(step);
-            experiment.gate().pauseAtStep(step + steps);
-            return Outcome.applied("Running " + steps + " steps from step " + step + ", then pausing at step "
-                    + (step + steps), step);
-        }));
+        return whileAlive("run steps", () -> experiment.gate().runSteps(steps, step -> Outcome.applied(
+                "Running " + steps + " steps from step " + step + ", then pausing at step " + (step + steps), step)));
     }
 
     public CompletableFuture<Outcome> stop() {
-        return whileAlive("stop", () -> experiment.gate().submit(step -> {
-            experiment.gate().stopAt();
-            return Outcome.applied("Stopped at step " + step, step);
-        }));
+        return whileAlive("stop", () -> experiment.gate().stop(step -> Outcome.applied("Stopped at step " + step, step)));
     }
 
     public CompletableFuture<Outcome> changeLearningRate(float value) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 
 /**
  * The step boundary of a training loop: the one place where pause, resume, run-N-steps,
@@ -105,29 +106,47 @@ public final class TrainingGate {
 
     /** Parks the loop at the next step boundary; completes with that step. */
     public CompletableFuture<Long> pause() {
+        return pause(step -> step);
+    }
+
+    /**
+     * Parks the loop at the next step boundary; completes with {@code answer} of that step. The
+     * future is the queued command itself, so a caller that gives up can {@link #withdraw} it.
+     */
+    public <T> CompletableFuture<T> pause(LongFunction<T> answer) {
         return submit(step -> {
             parkAt(step);
-            return step;
+            return answer.apply(step);
         });
     }
 
     /** Unparks the loop; completes with the step from which training goes on. */
     public CompletableFuture<Long> resume() {
+        return resume(step -> step);
+    }
+
+    /** Unparks the loop; completes with {@code answer} of the step from which training goes on. */
+    public <T> CompletableFuture<T> resume(LongFunction<T> answer) {
         return submit(step -> {
             unparkAt(step);
-            return step;
+            return answer.apply(step);
         });
     }
 
     /** Resumes for {@code steps} steps, then parks again; completes with the starting step. */
     public CompletableFuture<Long> runSteps(int steps) {
+        return runSteps(steps, step -> step);
+    }
+
+    /** Resumes for {@code steps} steps, then parks again; completes with {@code answer} of the starting step. */
+    public <T> CompletableFuture<T> runSteps(int steps, LongFunction<T> answer) {
         if (steps <= 0) {
             throw new IllegalArgumentException("steps must be positive: " + steps);
         }
         return submit(step -> {
             unparkAt(step);
             pauseAtStep = step + steps;
-            return step;
+            return answer.apply(step);
         });
     }
 
@@ -159,15 +178,15 @@ public final class TrainingGate {
 
     /** Ends the loop at the next step boundary; completes with that step. */
     public CompletableFuture<Long> stop() {
-        return submit(step -> {
-            stopAt();
-            return step;
-        });
+        return stop(step -> step);
     }
 
-    /** Inside a {@link StepCommand}: the loop ends at this boundary. */
-    void stopAt() {
-        stopRequested = true;
+    /** Ends the loop at the next step boundary; completes with {@code answer} of that step. */
+    public <T> CompletableFuture<T> stop(LongFunction<T> answer) {
+        return submit(step -> {
+            stopRequested = true;
+            return answer.apply(step);
+        });
     }
 
     public boolean isPaused() {
