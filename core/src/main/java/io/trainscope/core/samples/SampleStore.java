@@ -89,7 +89,10 @@ public final class SampleStore implements AutoCloseable {
         return writer.edit(requireNonNull(edit, "edit"));
     }
 
-    /** Writes every queued statistic; completes when they are in the file. Reads do this themselves. */
+    /**
+     * Writes every queued statistic; completes when they are in the file. Reads merge by
+     * themselves when the last flush is over a second old; call this to include the latest step.
+     */
     public CompletableFuture<Void> flush() {
         return writer.flush();
     }

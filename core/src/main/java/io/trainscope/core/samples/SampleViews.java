@@ -47,7 +47,7 @@ public final class SampleViews {
     private final Map<String, View> views = new LinkedHashMap<>(16, 0.75f, true);
     private int nextTable;
 
-    /** {@code beforeRead} runs before each read: it merges the statistics training has queued. */
+    /** {@code beforeRead} runs before each read: it merges what training queued if the last merge is over 1 s old. */
     SampleViews(DuckDBConnection connection, Runnable beforeRead) {
         this.connection = connection;
         this.beforeRead = beforeRead;
@@ -169,7 +169,7 @@ public final class SampleViews {
         });
     }
 
-    /** Runs {@code work} holding the connection, on a table that has every statistic recorded so far. */
+    /** Runs {@code work} holding the connection, on a table at most a second behind training. */
     <T> T locked(SampleWriter.SqlWork<T> work) {
         beforeRead.run();
         lock.lock();

@@ -26,7 +26,7 @@ public final class PngEncoder {
     private static final int MAX_STORED_BLOCK = 65_535;
 
     /** Images up to this many bytes are stored uncompressed. */
-    static final int STORE_BELOW_BYTES = 16 * 1024;
+    private static final int STORE_BELOW_BYTES = 16 * 1024;
     /** zlib state is large to set up; each thread that deflates keeps one. */
     private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
 
