@@ -81,26 +81,15 @@ final class OverheadBenchmark implements Callable<Integer> {
             long nanosOff = 0;
             for (int b = 0; b < blocks * 2; b++) {
                 boolean observing = b % 2 == 0;
-                session.training().setObserving(observing);
-                long fromStep = session.experiment().step();
-                long fromNanos = System.nanoTime();
-                ThreadCpu cpuBefore = ThreadCpu.snapshot();
-                waitForSteps(session, blockSteps);
+                Block block = runBlock(session, observing);
+                ThreadCpu.add(observing ? cpuOn : cpuOff, block.cpu());
+                (observing ? on : off).add(block.stepsPerSecond());
                 if (observing) {
-                    // The sample table merges once a second: an on block's last merge must not fall into the off block after it.
-                    session.experiment().samples().flush().join();
-                }
-                long steps = session.experiment().step() - fromStep;
-                long nanos = System.nanoTime() - fromNanos;
-                double rate = steps * 1e9 / nanos;
-                ThreadCpu.add(observing ? cpuOn : cpuOff, ThreadCpu.snapshot().since(cpuBefore));
-                (observing ? on : off).add(rate);
-                if (observing) {
-                    stepsOn += steps;
-                    nanosOn += nanos;
+                    stepsOn += block.steps();
+                    nanosOn += block.nanos();
                 } else {
-                    stepsOff += steps;
-                    nanosOff += nanos;
+                    stepsOff += block.steps();
+                    nanosOff += block.nanos();
                 }
             }
             session.training().setObserving(true);
@@ -150,12 +139,8 @@ final class OverheadBenchmark implements Callable<Integer> {
         while (quietInARow < 3 && System.nanoTime() - start < limit) {
             busiest = 0;
             for (boolean observing : new boolean[] {true, false}) {
-                session.training().setObserving(observing);
-                ThreadCpu before = ThreadCpu.snapshot();
-                long from = System.nanoTime();
-                waitForSteps(session, blockSteps);
-                long jit = ThreadCpu.snapshot().since(before).getOrDefault(ThreadCpu.JIT, 0L);
-                busiest = Math.max(busiest, jit / (double) (System.nanoTime() - from));
+                Block block = runBlock(session, observing);
+                busiest = Math.max(busiest, block.cpu().getOrDefault(ThreadCpu.JIT, 0L) / (double) block.nanos());
             }
             pairs++;
             quietInARow = busiest < 0.01 ? quietInARow + 1 : 0;
@@ -165,6 +150,28 @@ final class OverheadBenchmark implements Callable<Integer> {
                 + " every block of three pairs in a row%s (last pair: %.1f %%)%n", warmupSteps, pairs,
                 (System.nanoTime() - start) / 1e9, quietInARow >= 3 ? "" : ": NOT REACHED, the time limit came first",
                 busiest * 100);
+    }
+
+    /** One block's steps, wall time and CPU per thread group. */
+    private record Block(long steps, long nanos, Map<String, Long> cpu) {
+        double stepsPerSecond() {
+            return steps * 1e9 / nanos;
+        }
+    }
+
+    /** Runs {@code blockSteps} steps with the observatory on or off. */
+    private Block runBlock(TrainingSession session, boolean observing) throws InterruptedException {
+        session.training().setObserving(observing);
+        long fromStep = session.experiment().step();
+        long fromNanos = System.nanoTime();
+        ThreadCpu cpuBefore = ThreadCpu.snapshot();
+        waitForSteps(session, blockSteps);
+        if (observing) {
+            // The sample table merges in the background: an on block's merge must not fall into the off block after it.
+            session.experiment().samples().flush().join();
+        }
+        return new Block(session.experiment().step() - fromStep, System.nanoTime() - fromNanos,
+                ThreadCpu.snapshot().since(cpuBefore));
     }
 
     /**
