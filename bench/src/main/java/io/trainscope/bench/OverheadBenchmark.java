@@ -75,6 +75,8 @@ final class OverheadBenchmark implements Callable<Integer> {
             List<Double> off = new ArrayList<>();
             Map<String, Long> cpuOn = new TreeMap<>();
             Map<String, Long> cpuOff = new TreeMap<>();
+            Map<String, Long> waitingOn = new TreeMap<>();
+            Map<String, Long> waitingOff = new TreeMap<>();
             long stepsOn = 0;
             long stepsOff = 0;
             long nanosOn = 0;
@@ -83,6 +85,7 @@ final class OverheadBenchmark implements Callable<Integer> {
                 boolean observing = b % 2 == 0;
                 Block block = runBlock(session, observing);
                 ThreadCpu.add(observing ? cpuOn : cpuOff, block.cpu());
+                ThreadCpu.add(observing ? waitingOn : waitingOff, block.waiting());
                 (observing ? on : off).add(block.stepsPerSecond());
                 if (observing) {
                     stepsOn += block.steps();
@@ -112,17 +115,25 @@ final class OverheadBenchmark implements Callable<Integer> {
             System.out.println("on blocks:  " + format(on));
             System.out.println("off blocks: " + format(off));
             System.out.println();
-            System.out.println("| JVM thread group | CPU ms per step, on | CPU ms per step, off |");
-            System.out.println("|---|---|---|");
-            for (String group : cpuOn.keySet()) {
-                double a = cpuOn.get(group) / 1e6 / stepsOn;
-                double b = cpuOff.getOrDefault(group, 0L) / 1e6 / stepsOff;
-                if (a > 0.005 || b > 0.005) {
-                    System.out.printf("| %s | %.3f | %.3f |%n", group, a, b);
-                }
-            }
+            printPerStep("JVM thread group", "CPU ms per step", cpuOn, stepsOn, cpuOff, stepsOff);
+            System.out.println();
+            printPerStep("thread group (Linux names)", "ms per step ready to run but waiting for a CPU", waitingOn, stepsOn,
+                    waitingOff, stepsOff);
         }
         return 0;
+    }
+
+    /** A table of per-step figures by thread group, on against off, leaving out groups under 5 µs a step. */
+    private static void printPerStep(String groups, String figure, Map<String, Long> on, long stepsOn, Map<String, Long> off,
+            long stepsOff) {
+        System.out.printf("| %s | %s, on | %s, off |%n|---|---|---|%n", groups, figure, figure);
+        for (String group : on.keySet()) {
+            double a = on.get(group) / 1e6 / stepsOn;
+            double b = off.getOrDefault(group, 0L) / 1e6 / stepsOff;
+            if (a > 0.005 || b > 0.005) {
+                System.out.printf("| %s | %.3f | %.3f |%n", group, a, b);
+            }
+        }
     }
 
     /**
@@ -152,8 +163,8 @@ final class OverheadBenchmark implements Callable<Integer> {
                 busiest * 100);
     }
 
-    /** One block's steps, wall time and CPU per thread group. */
-    private record Block(long steps, long nanos, Map<String, Long> cpu) {
+    /** One block's steps, wall time, and CPU and time waiting for a CPU per thread group. */
+    private record Block(long steps, long nanos, Map<String, Long> cpu, Map<String, Long> waiting) {
         double stepsPerSecond() {
             return steps * 1e9 / nanos;
         }
@@ -170,8 +181,9 @@ final class OverheadBenchmark implements Callable<Integer> {
             // The sample table merges in the background: an on block's merge must not fall into the off block after it.
             session.experiment().samples().flush().join();
         }
+        ThreadCpu cpuAfter = ThreadCpu.snapshot();
         return new Block(session.experiment().step() - fromStep, System.nanoTime() - fromNanos,
-                ThreadCpu.snapshot().since(cpuBefore));
+                cpuAfter.since(cpuBefore), cpuAfter.waitingSince(cpuBefore));
     }
 
     /**

@@ -13,13 +13,17 @@ import java.util.TreeMap;
 
 /**
  * CPU time of this JVM's threads, grouped by the name they start with, to see where time goes.
- * The JIT compiler's threads are hidden from the JVM's thread table; on Linux they are read
- * from {@code /proc}, since compiling the stream's code while measuring takes from training.
+ * The JIT compiler's and the garbage collector's threads are hidden from the JVM's thread
+ * table; on Linux they are read from {@code /proc}, since compiling the stream's code or
+ * collecting its garbage while measuring takes from training. Also from {@code /proc}: how
+ * long each group's threads waited for a CPU while ready to run, which for the training thread
+ * is time another thread took from it.
  */
 final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     static final String JIT = "JIT compiler (C1, C2; 10 ms ticks)";
+    static final String GC = "garbage collector, VM thread (10 ms ticks)";
     /** Linux reports thread CPU in ticks of 1/100 s (USER_HZ). */
     private static final long NANOS_PER_TICK = 10_000_000;
 
@@ -27,6 +31,8 @@ final class ThreadCpu {
     private record Sample(String group, long cpuNanos) {}
 
     private final Map<Long, Sample> byThread = new HashMap<>();
+    /** Nanoseconds spent ready but waiting for a CPU, by Linux thread id. */
+    private final Map<Long, Sample> waitingByTask = new HashMap<>();
 
     private ThreadCpu() {}
 
@@ -39,34 +45,62 @@ final class ThreadCpu {
                 s.byThread.put(id, new Sample(group(info.getThreadName()), cpu));
             }
         }
-        addCompilerThreads(s.byThread);
+        s.readProc();
         return s;
     }
 
-    /** Adds the C1 and C2 compiler threads under negative keys (their Linux thread ids), if /proc has them. */
-    private static void addCompilerThreads(Map<Long, Sample> into) {
+    /**
+     * Adds the compiler's and the collector's threads under negative keys (their Linux thread
+     * ids), and every thread's wait for a CPU, if /proc has them.
+     */
+    private void readProc() {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
+                long tid = Long.parseLong(task.getFileName().toString());
                 String name = Files.readString(task.resolve("comm")).trim();
-                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                String hidden = hiddenGroup(name);
+                if (hidden != null) {
                     String stat = Files.readString(task.resolve("stat"));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-                    into.put(-Long.parseLong(task.getFileName().toString()), new Sample(JIT, ticks * NANOS_PER_TICK));
+                    byThread.put(-tid, new Sample(hidden, ticks * NANOS_PER_TICK));
                 }
+                // schedstat: time on a CPU, time waiting on a run queue, time slices (nanoseconds, exact)
+                String[] schedstat = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                waitingByTask.put(tid, new Sample(hidden != null ? hidden : group(name), Long.parseLong(schedstat[1])));
             }
         } catch (IOException | RuntimeException e) {
-            // not Linux, or a thread ended while being read: the table goes without the compiler
+            // not Linux, or a thread ended while being read: the table goes without them
         }
+    }
+
+    /** The group of a thread the JVM's thread table does not show, or null. */
+    private static String hiddenGroup(String linuxName) {
+        if (linuxName.startsWith("C1 Compiler") || linuxName.startsWith("C2 Compiler")) {
+            return JIT;
+        }
+        if (linuxName.startsWith("GC Thread") || linuxName.startsWith("G1 ") || linuxName.equals("VM Thread")) {
+            return GC;
+        }
+        return null;
     }
 
     /** CPU used since {@code before} per group, counting threads alive at both moments (or started since). */
     Map<String, Long> since(ThreadCpu before) {
+        return delta(byThread, before.byThread);
+    }
+
+    /** Time spent waiting for a CPU since {@code before} per group (Linux thread names, cut to 15 characters). */
+    Map<String, Long> waitingSince(ThreadCpu before) {
+        return delta(waitingByTask, before.waitingByTask);
+    }
+
+    private static Map<String, Long> delta(Map<Long, Sample> now, Map<Long, Sample> before) {
         Map<String, Long> delta = new TreeMap<>();
-        byThread.forEach((id, now) -> {
-            Sample then = before.byThread.get(id);
-            long used = then == null ? now.cpuNanos() : now.cpuNanos() - then.cpuNanos();
-            delta.merge(now.group(), Math.max(0, used), Long::sum);
+        now.forEach((id, sample) -> {
+            Sample then = before.get(id);
+            long used = then == null ? sample.cpuNanos() : sample.cpuNanos() - then.cpuNanos();
+            delta.merge(sample.group(), Math.max(0, used), Long::sum);
         });
         return delta;
     }
@@ -79,6 +113,12 @@ final class ThreadCpu {
         String base = name.replaceAll("[-_ ]?\\d+$", "").replaceAll("-\\d+-\\d+$", "");
         if (base.startsWith("armeria-common-worker") || base.startsWith("armeria-boss")) {
             return "armeria (server event loops)";
+        }
+        if (base.startsWith("armeria-common-") || base.startsWith("armeria-boss")) { // Linux's cut names
+            return "armeria (server event loops)";
+        }
+        if (base.startsWith("trainscope-trai")) {
+            return "trainscope-training";
         }
         if (base.startsWith("grpc-")) {
             return "grpc client (subscriber)";
