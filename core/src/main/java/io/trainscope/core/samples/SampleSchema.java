@@ -1,16 +1,15 @@
 package io.trainscope.core.samples;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.trainscope.core.RunDatabase;
 import io.trainscope.core.samples.query.ColumnType;
 import io.trainscope.core.samples.query.TableColumns;
 import org.duckdb.DuckDBConnection;
@@ -62,10 +61,7 @@ final class SampleSchema {
      * created and the database barred from every file but its own and from loading extensions.
      */
     static DuckDBConnection connect(java.nio.file.Path file) throws SQLException {
-        Properties settings = new Properties();
-        settings.setProperty("autoinstall_known_extensions", "false");
-        settings.setProperty("autoload_known_extensions", "false");
-        Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), settings);
+        Connection connection = RunDatabase.open(file);
         try (Statement statement = connection.createStatement()) {
             for (String sql : CREATE) {
                 statement.execute(sql);

@@ -1,16 +1,15 @@
 package io.trainscope.core.signals;
 
+import io.trainscope.core.RunDatabase;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -56,10 +55,7 @@ final class SignalTable implements AutoCloseable {
     }
 
     static SignalTable open(Path file) throws SQLException {
-        Properties settings = new Properties();
-        settings.setProperty("autoinstall_known_extensions", "false");
-        settings.setProperty("autoload_known_extensions", "false");
-        Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), settings);
+        Connection connection = RunDatabase.open(file);
         try {
             return new SignalTable(connection.unwrap(DuckDBConnection.class));
         } catch (SQLException | RuntimeException e) {
