@@ -23,8 +23,11 @@ final class StepOutputs {
 
     private StepOutputs() {}
 
-    /** The frame of a step: up to {@code imagesPerFrame} of its images with predictions and truth. */
-    static BatchFrame frame(ImageDataset train, int imagesPerFrame, int[] indices, float[] pixels, long[] labels, long[] predictions, float[] confidences,
+    /**
+     * The frame of a step: up to {@code imagesPerFrame} of its images with predictions and truth.
+     * The images point into the data set's own pixels, so the training thread copies none.
+     */
+    static BatchFrame frame(ImageDataset train, int imagesPerFrame, int[] indices, long[] labels, long[] predictions, float[] confidences,
             int epoch, int batchIndex, long step, float loss, float accuracy) {
         int shown = Math.min(imagesPerFrame, indices.length);
         int per = train.pixelsPerImage();
@@ -33,7 +36,7 @@ final class StepOutputs {
         int[] truth = new int[shown];
         for (int i = 0; i < shown; i++) {
             images.add(new FrameImage.Raw(String.valueOf(indices[i]), train.width(), train.height(), train.channels(),
-                    Arrays.copyOfRange(pixels, i * per, (i + 1) * per)));
+                    train.pixels(), indices[i] * per));
             predicted[i] = (int) predictions[i];
             truth[i] = (int) labels[i];
         }

@@ -50,10 +50,11 @@ final class ImageEncoder {
         int plane = raw.width() * raw.height();
         int channels = raw.channels() >= 3 ? 3 : 1;
         float[] px = raw.pixels();
+        int from = raw.offset();
         byte[] samples = new byte[plane * channels];
         for (int i = 0; i < plane; i++) {
             for (int c = 0; c < channels; c++) {
-                samples[i * channels + c] = (byte) toByte(px[c * plane + i]);
+                samples[i * channels + c] = (byte) toByte(px[from + c * plane + i]);
             }
         }
         return PngEncoder.encode(raw.width(), raw.height(), channels, samples);

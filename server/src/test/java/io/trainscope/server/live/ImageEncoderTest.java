@@ -1,6 +1,7 @@
 package io.trainscope.server.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trainscope.core.live.FrameImage;
 import java.awt.image.BufferedImage;
@@ -46,5 +47,28 @@ class ImageEncoderTest {
         var first = encoder.encode(new FrameImage.Raw("42", 2, 2, 1, new float[4]));
         var again = encoder.encode(new FrameImage.Raw("42", 2, 2, 1, new float[] {1, 1, 1, 1}));
         assertThat(again).isSameAs(first);
+    }
+
+    @Test
+    void anImageInsideALargerArrayEncodesAsItsOwnPixels() {
+        float[] image = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
+        float[] dataSet = new float[6 * 3];
+        System.arraycopy(image, 0, dataSet, 6, 6);
+        java.util.Arrays.fill(dataSet, 0, 6, 1f);
+        java.util.Arrays.fill(dataSet, 12, 18, 1f);
+
+        byte[] fromTheDataSet = ImageEncoder.png(new FrameImage.Raw("1", 3, 2, 1, dataSet, 6));
+
+        assertThat(fromTheDataSet).isEqualTo(ImageEncoder.png(new FrameImage.Raw("1", 3, 2, 1, image)));
+    }
+
+    @Test
+    void anImageThatRunsPastItsArrayIsRefused() {
+        assertThatThrownBy(() -> new FrameImage.Raw("1", 3, 2, 1, new float[12], 7))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit in 12");
+        assertThatThrownBy(() -> new FrameImage.Raw("1", 3, 2, 1, new float[12], -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FrameImage.Raw("1", 3, 2, 1, new float[7]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 6, got 7");
     }
 }
