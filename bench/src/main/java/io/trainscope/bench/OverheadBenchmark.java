@@ -13,6 +13,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,68 +72,83 @@ final class OverheadBenchmark implements Callable<Integer> {
             }
             waitForSteps(session, warmupSteps);
             warmUpUntilTheCompilerIsQuiet(session);
-            List<Double> on = new ArrayList<>();
-            List<Double> off = new ArrayList<>();
-            Map<String, Long> cpuOn = new TreeMap<>();
-            Map<String, Long> cpuOff = new TreeMap<>();
-            Map<String, Long> waitingOn = new TreeMap<>();
-            Map<String, Long> waitingOff = new TreeMap<>();
-            long stepsOn = 0;
-            long stepsOff = 0;
-            long nanosOn = 0;
-            long nanosOff = 0;
+            Side on = new Side();
+            Side off = new Side();
             for (int b = 0; b < blocks * 2; b++) {
                 boolean observing = b % 2 == 0;
-                Block block = runBlock(session, observing);
-                ThreadCpu.add(observing ? cpuOn : cpuOff, block.cpu());
-                ThreadCpu.add(observing ? waitingOn : waitingOff, block.waiting());
-                (observing ? on : off).add(block.stepsPerSecond());
-                if (observing) {
-                    stepsOn += block.steps();
-                    nanosOn += block.nanos();
-                } else {
-                    stepsOff += block.steps();
-                    nanosOff += block.nanos();
-                }
+                (observing ? on : off).add(runBlock(session, observing));
             }
             session.training().setObserving(true);
-            double onMedian = median(on);
-            double offMedian = median(off);
             List<Double> paired = new ArrayList<>();
-            for (int i = 0; i < on.size(); i++) {
-                paired.add(on.get(i) / off.get(i));
+            for (int i = 0; i < on.rates.size(); i++) {
+                paired.add(on.rates.get(i) / off.rates.get(i));
             }
             double[] sortedPairs = paired.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.println("| data | steps/s on (median) | steps/s off (median) | ratio on/off: median of adjacent pairs"
                     + " (interquartile range) | blocks |");
             System.out.println("|---|---|---|---|---|");
             System.out.printf("| %s, batch 64 | %.1f | %.1f | %.3f (%.3f–%.3f) | %d pairs × %d steps |%n",
-                    data.train().name() + ", " + threads + " PyTorch thread(s)" + (noSubscriber ? ", nobody subscribed" : ""), onMedian, offMedian, median(paired), sortedPairs[sortedPairs.length / 4],
+                    data.train().name() + ", " + threads + " PyTorch thread(s)" + (noSubscriber ? ", nobody subscribed" : ""),
+                    median(on.rates), median(off.rates), median(paired), sortedPairs[sortedPairs.length / 4],
                     sortedPairs[sortedPairs.length * 3 / 4], blocks, blockSteps);
             System.out.printf("%nratio of the summed rates (all on steps over all on time, against off): %.3f%n",
-                    (stepsOn * 1e9 / nanosOn) / (stepsOff * 1e9 / nanosOff));
+                    on.summedRate() / off.summedRate());
             System.out.println();
-            System.out.println("on blocks:  " + format(on));
-            System.out.println("off blocks: " + format(off));
+            System.out.println("on blocks:  " + format(on.rates));
+            System.out.println("off blocks: " + format(off.rates));
             System.out.println();
-            printPerStep("JVM thread group", "CPU ms per step", cpuOn, stepsOn, cpuOff, stepsOff);
+            printPerStep("JVM thread group", "CPU ms per step", on, off, Block::cpu, 1e6);
             System.out.println();
-            printPerStep("thread group (Linux names)", "ms per step ready to run but waiting for a CPU", waitingOn, stepsOn,
-                    waitingOff, stepsOff);
+            printPerStep("JVM thread group", "KB allocated per step", on, off, Block::allocated, 1e3);
+            System.out.println();
+            printPerStep("thread group (Linux names)", "page faults per step", on, off, Block::faults, 1);
+            System.out.println();
+            printPerStep("thread group (Linux names)", "ms per step ready to run but waiting for a CPU", on, off,
+                    Block::waiting, 1e6);
         }
         return 0;
     }
 
-    /** A table of per-step figures by thread group, on against off, leaving out groups under 5 µs a step. */
-    private static void printPerStep(String groups, String figure, Map<String, Long> on, long stepsOn, Map<String, Long> off,
-            long stepsOff) {
+    /**
+     * A table of one per-thread-group figure per step, on against off, in units of {@code unit}
+     * (1e6: nanoseconds to ms), leaving out groups under 0.005 units a step.
+     */
+    private static void printPerStep(String groups, String figure, Side on, Side off,
+            Function<Block, Map<String, Long>> measure, double unit) {
+        Map<String, Long> totalOn = on.total(measure);
+        Map<String, Long> totalOff = off.total(measure);
         System.out.printf("| %s | %s, on | %s, off |%n|---|---|---|%n", groups, figure, figure);
-        for (String group : on.keySet()) {
-            double a = on.get(group) / 1e6 / stepsOn;
-            double b = off.getOrDefault(group, 0L) / 1e6 / stepsOff;
+        for (String group : totalOn.keySet()) {
+            double a = totalOn.get(group) / unit / on.steps;
+            double b = totalOff.getOrDefault(group, 0L) / unit / off.steps;
             if (a > 0.005 || b > 0.005) {
                 System.out.printf("| %s | %.3f | %.3f |%n", group, a, b);
             }
+        }
+    }
+
+    /** The measured blocks of one kind, on or off. */
+    private static final class Side {
+        final List<Double> rates = new ArrayList<>();
+        final List<Block> blocks = new ArrayList<>();
+        long steps;
+        long nanos;
+
+        void add(Block block) {
+            blocks.add(block);
+            rates.add(block.stepsPerSecond());
+            steps += block.steps();
+            nanos += block.nanos();
+        }
+
+        double summedRate() {
+            return steps * 1e9 / nanos;
+        }
+
+        Map<String, Long> total(Function<Block, Map<String, Long>> measure) {
+            Map<String, Long> total = new TreeMap<>();
+            blocks.forEach(block -> ThreadCpu.add(total, measure.apply(block)));
+            return total;
         }
     }
 
@@ -163,8 +179,9 @@ final class OverheadBenchmark implements Callable<Integer> {
                 busiest * 100);
     }
 
-    /** One block's steps, wall time, and CPU and time waiting for a CPU per thread group. */
-    private record Block(long steps, long nanos, Map<String, Long> cpu, Map<String, Long> waiting) {
+    /** One block's steps and wall time, and per thread group its CPU, time waiting for a CPU, heap allocation and page faults. */
+    private record Block(long steps, long nanos, Map<String, Long> cpu, Map<String, Long> waiting, Map<String, Long> allocated,
+            Map<String, Long> faults) {
         double stepsPerSecond() {
             return steps * 1e9 / nanos;
         }
@@ -183,7 +200,8 @@ final class OverheadBenchmark implements Callable<Integer> {
         }
         ThreadCpu cpuAfter = ThreadCpu.snapshot();
         return new Block(session.experiment().step() - fromStep, System.nanoTime() - fromNanos,
-                cpuAfter.since(cpuBefore), cpuAfter.waitingSince(cpuBefore));
+                cpuAfter.since(cpuBefore), cpuAfter.waitingSince(cpuBefore), cpuAfter.allocatedSince(cpuBefore),
+                cpuAfter.faultsSince(cpuBefore));
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.TreeMap;
  * CPU time of this JVM's threads, grouped by the name they start with, to see where time goes.
  * The JIT compiler's and the garbage collector's threads are hidden from the JVM's thread
  * table; on Linux they are read from {@code /proc}, since compiling the stream's code or
- * collecting its garbage while measuring takes from training. Also from {@code /proc}: how
- * long each group's threads waited for a CPU while ready to run, which for the training thread
- * is time another thread took from it.
+ * collecting its garbage while measuring takes from training. Also per group: bytes allocated
+ * on the heap (JVM threads), and from {@code /proc} minor page faults and how long the threads
+ * waited for a CPU while ready to run. For the training thread, waiting is time another thread
+ * took from it, and page faults are memory of its own that something handed back to the kernel.
  */
 final class ThreadCpu {
 
@@ -31,6 +32,10 @@ final class ThreadCpu {
     private record Sample(String group, long cpuNanos) {}
 
     private final Map<Long, Sample> byThread = new HashMap<>();
+    /** Bytes allocated on the Java heap, by JVM thread id (a young collection's work grows with them). */
+    private final Map<Long, Sample> allocatedByThread = new HashMap<>();
+    /** Minor page faults (a page the kernel had to find and zero or map), by Linux thread id. */
+    private final Map<Long, Sample> faultsByTask = new HashMap<>();
     /** Nanoseconds spent ready but waiting for a CPU, by Linux thread id. */
     private final Map<Long, Sample> waitingByTask = new HashMap<>();
 
@@ -43,6 +48,12 @@ final class ThreadCpu {
             long cpu = THREADS.getThreadCpuTime(id);
             if (info != null && cpu >= 0) {
                 s.byThread.put(id, new Sample(group(info.getThreadName()), cpu));
+                if (THREADS instanceof com.sun.management.ThreadMXBean allocations) {
+                    long bytes = allocations.getThreadAllocatedBytes(id);
+                    if (bytes >= 0) {
+                        s.allocatedByThread.put(id, new Sample(group(info.getThreadName()), bytes));
+                    }
+                }
             }
         }
         s.readProc();
@@ -59,9 +70,10 @@ final class ThreadCpu {
                 long tid = Long.parseLong(task.getFileName().toString());
                 String name = Files.readString(task.resolve("comm")).trim();
                 String hidden = hiddenGroup(name);
+                String stat = Files.readString(task.resolve("stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                faultsByTask.put(tid, new Sample(hidden != null ? hidden : group(name), Long.parseLong(fields[7]))); // minflt
                 if (hidden != null) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
                     byThread.put(-tid, new Sample(hidden, ticks * NANOS_PER_TICK));
                 }
@@ -88,6 +100,16 @@ final class ThreadCpu {
     /** CPU used since {@code before} per group, counting threads alive at both moments (or started since). */
     Map<String, Long> since(ThreadCpu before) {
         return delta(byThread, before.byThread);
+    }
+
+    /** Bytes allocated on the heap since {@code before} per group (JVM threads only). */
+    Map<String, Long> allocatedSince(ThreadCpu before) {
+        return delta(allocatedByThread, before.allocatedByThread);
+    }
+
+    /** Minor page faults since {@code before} per group (Linux thread names, cut to 15 characters). */
+    Map<String, Long> faultsSince(ThreadCpu before) {
+        return delta(faultsByTask, before.faultsByTask);
     }
 
     /** Time spent waiting for a CPU since {@code before} per group (Linux thread names, cut to 15 characters). */

@@ -89,7 +89,7 @@ public final class ObservedTraining implements Runnable {
 
     /**
      * Turns the observatory (per-sample statistics, frames, scalars) off or on, to measure
-     * what it costs. The loss is computed the same way either way.
+     * what it costs, from the next step on. The loss is computed the same way either way.
      */
     public void setObserving(boolean on) {
         observing = on;
@@ -221,6 +221,7 @@ public final class ObservedTraining implements Runnable {
 
     private void trainStep(Trainer trainer, int[] indices, int epoch, int batchIndex, long step, EpochTally tally) {
         long start = System.nanoTime();
+        boolean observing = this.observing; // once per step: a switch in mid-step would leave it half observed
         int n = indices.length;
         float[] pixels = new float[n * train.pixelsPerImage()];
         train.copyImages(indices, pixels);
@@ -279,7 +280,7 @@ public final class ObservedTraining implements Runnable {
         float accuracy = (float) correct / n;
         logSignals(step + 1, loss, accuracy, (end - start) / 1e6f);
         BatchFrame frame = experiment.feed().subscriberCount() > 0 && pacer.due(end)
-                ? StepOutputs.frame(train, options.imagesPerFrame(), indices, pixels, labels, predictions, confidences, epoch, batchIndex, step + 1, loss, accuracy)
+                ? StepOutputs.frame(train, options.imagesPerFrame(), indices, labels, predictions, confidences, epoch, batchIndex, step + 1, loss, accuracy)
                 : null;
         experiment.feed().publishStep(new LiveEvent.StepScalars(step + 1, epoch, loss, accuracy,
                 experiment.hyperParameters().learningRate(), n), frame);
