@@ -1,5 +1,6 @@
 package io.trainscope.app;
 
+import io.trainscope.djl.engine.NativeHeap;
 import io.trainscope.djl.engine.TorchThreads;
 import java.util.OptionalInt;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine;
 public final class Main {
 
     public static void main(String[] args) {
+        NativeHeap.keepFreedMemory(); // before PyTorch allocates: its freed tensors stay for the next step
         try {
             TorchThreads.apply(OptionalInt.empty()); // before any command loads the engine; demo --torch-threads overrides
         } catch (IllegalArgumentException e) {
