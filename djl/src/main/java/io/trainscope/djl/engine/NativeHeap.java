@@ -23,9 +23,9 @@ public final class NativeHeap {
     private static final int M_TRIM_THRESHOLD = -1;
     private static final int M_MMAP_THRESHOLD = -3;
     /** Free memory at the top of a heap that glibc keeps rather than return: 1 GiB. */
-    static final int TRIM_THRESHOLD = 1 << 30;
+    private static final int TRIM_THRESHOLD = 1 << 30;
     /** Allocations above this get their own mapping, returned on free: glibc's largest, 32 MiB. */
-    static final int MMAP_THRESHOLD = 32 << 20;
+    private static final int MMAP_THRESHOLD = 32 << 20;
 
     private NativeHeap() {}
 
@@ -35,7 +35,8 @@ public final class NativeHeap {
 
     /**
      * Applies the thresholds for the whole process, once at start, before training allocates.
-     * Returns false, changing nothing, where the C library is not glibc.
+     * Returns false, changing nothing, where the C library is not glibc or JNA cannot load:
+     * training then runs as before, only with more page faults.
      */
     public static boolean keepFreedMemory() {
         if (!Platform.isLinux()) {
@@ -44,8 +45,8 @@ public final class NativeHeap {
         try {
             LibC libc = Native.load("c", LibC.class);
             return libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1 && libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1;
-        } catch (UnsatisfiedLinkError e) {
-            return false; // a C library without mallopt (musl has none)
+        } catch (LinkageError e) {
+            return false; // JNA could not load, or a C library without mallopt: glibc's defaults stay
         }
     }
 }
